@@ -1,0 +1,77 @@
+// The duplex demo: the seed's classic setup in one process and one loop.
+//   HTTP on 3000: the demo page (static/), /api/hello/:name, /api/echo, /api/stats.
+//   WebSocket on 8080: /ws greets "world" and broadcasts every text message to all /ws clients;
+//                      /echo echoes every message (permessage-deflate offered).
+// The exact behaviour is the demo contract (shared with tests and benchmarks).
+#include "demo_options.h"
+
+#include <duplex/duplex.h>
+#include <duplex/static_files.h>
+
+#include <csignal>
+#include <cstdio>
+
+int main(int argc, char** argv) {
+    demo::Options opt;
+    if (int rc = demo::parse_options(argc, argv, opt); rc >= 0) return rc;
+
+    duplex::EventLoop loop;
+    duplex::App app(loop);
+    duplex::WsServer wss(loop);
+    std::uint64_t http_requests = 0, ws_messages = 0;
+
+    if (!opt.quiet) app.log_to_stderr();
+    app.use([&](duplex::Request&, duplex::Response&, duplex::Next next) {
+        ++http_requests;
+        next();
+    });
+    app.get("/api/hello/:name", [](duplex::Request& req, duplex::Response& res) {
+        res.json({{"hello", req.param("name")}});
+    });
+    app.post("/api/echo", duplex::body::json({.limit = 1 << 20}),
+             [](duplex::Request& req, duplex::Response& res) { res.json(req.json()); });
+    app.get("/api/stats", [&](duplex::Request&, duplex::Response& res) {
+        res.json({{"http_requests", http_requests},
+                  {"ws_connections", wss.connection_count()},
+                  {"ws_messages", ws_messages}});
+    });
+    app.use(duplex::serve_static(opt.static_dir));
+
+    wss.route("/ws", {
+        .onopen = [](duplex::WebSocket& ws, const duplex::Request&) {
+            ws.subscribe("chat");
+            ws.send("world");
+        },
+        .onmessage = [&](duplex::WebSocket&, const duplex::Message& m) {
+            ++ws_messages;
+            if (!m.binary) wss.publish("chat", m.data);
+        },
+    });
+    wss.route("/echo", {
+        .onmessage = [&](duplex::WebSocket& ws, const duplex::Message& m) {
+            ++ws_messages;
+            ws.send(m);
+        },
+        .options = {.permessage_deflate = true},
+    });
+
+    if (int rc = app.listen({.host = opt.host, .port = opt.http_port}); rc != 0) {
+        std::fprintf(stderr, "demo: cannot listen on %s:%d for HTTP: %s\n", opt.host.c_str(), opt.http_port,
+                     duplex::error_text(rc).c_str());
+        return 2;
+    }
+    if (int rc = wss.listen({.host = opt.host, .port = opt.ws_port}); rc != 0) {
+        std::fprintf(stderr, "demo: cannot listen on %s:%d for WebSocket: %s\n", opt.host.c_str(), opt.ws_port,
+                     duplex::error_text(rc).c_str());
+        return 2;
+    }
+    std::printf("HTTP listening on http://%s:%d\n", demo::url_host(opt.host).c_str(), app.port());
+    std::printf("WebSocket listening on ws://%s:%d\n", demo::url_host(opt.host).c_str(), wss.port());
+    std::fflush(stdout);
+
+    loop.on_signal({SIGINT, SIGTERM}, [&](int) {
+        app.close();
+        wss.close(duplex::CloseCode::GoingAway);
+    });
+    return loop.run();
+}

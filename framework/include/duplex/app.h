@@ -1,0 +1,82 @@
+// duplex::App: the HTTP server. A Router (routes, middleware, error layers) plus listeners, connection
+// tracking, graceful close, the access log and same-port WebSocket upgrades (app.ws).
+//
+// Lifetime: create after the EventLoop, destroy before it; close() it (or let the destructor abort its
+// connections) before destroying. Threads: loop thread only.
+#pragma once
+
+#include "duplex/event_loop.h"
+#include "duplex/http_options.h"
+#include "duplex/router.h"
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace duplex {
+
+struct WsRoute;
+namespace detail { class ServerHost; }
+
+struct ListenOptions {
+    std::string host = "127.0.0.1";
+    int port = 3000;            // 0 picks a free port; read it back with port()
+    int backlog = 511;
+    bool reuse_port = false;    // SO_REUSEPORT: one App per loop thread sharing the port
+};
+
+// One line of the access log.
+struct AccessLogEntry {
+    std::string_view method;
+    std::string_view target;
+    int status;
+    std::uint64_t body_bytes;
+    std::uint64_t duration_ms;
+    std::string_view remote;
+};
+
+// Counters, read at any time on the loop thread.
+struct HttpStats {
+    std::uint64_t requests = 0;     // requests dispatched
+    std::uint64_t connections = 0;  // open connections now
+};
+
+class App : public Router {
+public:
+    explicit App(EventLoop& loop, HttpOptions options = {});
+    ~App();
+    App(const App&) = delete;
+    App& operator=(const App&) = delete;
+
+    // Starts listening. Returns 0, or a negative libuv error code (use error_text()); several listeners allowed.
+    int listen(const ListenOptions& options);
+    // The port of the first listener (useful with port 0).
+    int port() const;
+
+    // Graceful close: stop accepting, answer every request already received (bounded by
+    // HttpOptions::shutdown_timeout), close idle keep-alive connections, close WebSockets upgraded here with
+    // 1001. `done` runs once everything is closed.
+    void close(std::function<void()> done = {});
+
+    // A WebSocket endpoint on this same port (upgrade from an HTTP GET); see websocket.h.
+    App& ws(std::string_view path, WsRoute route);
+    // Sends to every WebSocket of this App subscribed to topic; returns how many accepted it.
+    std::size_t publish(std::string_view topic, std::string_view data, bool binary = false);
+
+    // Access log: a callback per finished response. log_to_stderr() installs a one-line-per-request logger.
+    void on_access_log(std::function<void(const AccessLogEntry&)> fn);
+    void log_to_stderr();
+
+    const HttpOptions& options() const;
+    const HttpStats& stats() const;
+    EventLoop& loop() const;
+
+private:
+    std::unique_ptr<detail::ServerHost> host_;
+};
+
+// "address already in use", ... for a libuv error code returned by listen().
+std::string error_text(int code);
+
+}  // namespace duplex

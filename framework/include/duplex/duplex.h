@@ -1,0 +1,13 @@
+// duplex: Express-style HTTP + WebSocket for C++20 on libuv. Include this one header.
+#pragma once
+
+#include "duplex/app.h"
+#include "duplex/body.h"
+#include "duplex/error.h"
+#include "duplex/event_loop.h"
+#include "duplex/http_options.h"
+#include "duplex/request.h"
+#include "duplex/response.h"
+#include "duplex/router.h"
+#include "duplex/websocket.h"
+#include "duplex/ws_server.h"

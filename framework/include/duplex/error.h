@@ -1,0 +1,39 @@
+// duplex::Error: an HTTP-shaped error (status + message). Thrown by handlers or passed to next(err); the
+// router turns it into the response (error layers first, then the final handler).
+//
+// Lifetime: plain value type. Threads: any.
+#pragma once
+
+#include <exception>
+#include <string>
+#include <utility>
+
+namespace duplex {
+
+class Error : public std::exception {
+public:
+    Error(int status, std::string message) : status_(status), message_(std::move(message)) {}
+    explicit Error(std::string message) : Error(500, std::move(message)) {}
+
+    // HTTP status to answer with (400-599); anything else is answered as 500.
+    int status() const { return status_ >= 400 && status_ <= 599 ? status_ : 500; }
+    const std::string& message() const { return message_; }
+    // The raw code as given (a WebSocket close code for WebSocket errors).
+    int code() const { return status_; }
+    const char* what() const noexcept override { return message_.c_str(); }
+
+private:
+    int status_;
+    std::string message_;
+};
+
+// What a send/write did with the bytes it was given (HTTP streaming and WebSocket alike).
+enum class SendResult {
+    Queued,        // accepted; buffered amount is below the high-water mark
+    Backpressure,  // accepted, but the buffered amount is above the high-water mark: wait for the drain event
+    Dropped,       // refused by the backpressure policy (nothing queued); the connection stays open
+    NotOpen,       // the connection is not open yet (WebSocket CONNECTING): nothing queued
+    Closed,        // the connection is closing or gone: nothing queued, nothing will be
+};
+
+}  // namespace duplex

@@ -1,0 +1,95 @@
+// duplex::Request: one parsed HTTP request (method, target, headers, body, route params, query).
+//
+// Lifetime: owned by the exchange it belongs to, which lives as long as the connection needs it or any
+// Response handle of the same request is kept: keep a Response copy and `res.req()` stays valid (a request
+// never dies under an async handler). String views returned here are valid while the Request lives.
+// Threads: loop thread only.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace duplex {
+
+namespace detail { class RequestParser; class HttpSession; struct Exchange; class RouterWalk; }
+
+class Request {
+public:
+    using Pairs = std::vector<std::pair<std::string, std::string>>;
+
+    std::string_view method() const { return method_; }
+    // The raw request-target as received ("/a%20b?x=1").
+    std::string_view target() const { return view(target_); }
+    // The path part of the target, still percent-encoded (as Express's req.path).
+    std::string_view path() const { return target().substr(0, path_len_); }
+    // The part after '?', without it; "" when absent.
+    std::string_view query_string() const;
+    int http_major() const { return major_; }
+    int http_minor() const { return minor_; }
+
+    // Case-insensitive header lookup: the first value, or "" when absent. Repeated headers: see header_all.
+    std::string_view header(std::string_view name) const;
+    bool has_header(std::string_view name) const;
+    // All values of a repeated header joined with ", " (RFC 9110 5.3).
+    std::string header_all(std::string_view name) const;
+    std::size_t header_count() const { return headers_.size(); }
+    std::pair<std::string_view, std::string_view> header_at(std::size_t i) const;
+
+    // Route parameters, percent-decoded (":name" and "*name" segments of the matched pattern).
+    std::string_view param(std::string_view name) const;
+    const Pairs& params() const { return params_; }
+    // Query parameters, percent-decoded ('+' is a space), in order; parsed on first use.
+    std::optional<std::string_view> query(std::string_view key) const;
+    const Pairs& query_params() const;
+
+    // The body bytes (fully received before handlers run; capped by HttpOptions::max_body_bytes).
+    std::string_view body() const { return body_; }
+    // The JSON parsed by body::json(); throws duplex::Error(400) when the body was not parsed as JSON.
+    const nlohmann::json& json() const;
+    void set_json(nlohmann::json value) { json_ = std::move(value); has_json_ = true; }
+
+    // The peer's "ip:port".
+    const std::string& remote_address() const { return remote_; }
+
+    // The path after the mount prefix of the router currently running (Express's req.path inside a sub-router).
+    std::string_view route_path() const { return path().substr(mount_offset_); }
+
+private:
+    friend class detail::RequestParser;
+    friend struct detail::Exchange;
+    friend class detail::RouterWalk;
+    friend class detail::HttpSession;
+    friend class Router;
+    struct HeaderSpan {
+        std::uint32_t name_off, name_len, value_off, value_len;
+    };
+    struct Span {
+        std::uint32_t off = 0, len = 0;
+    };
+    std::string_view view(Span s) const { return std::string_view(storage_).substr(s.off, s.len); }
+    void clear();
+
+    std::string storage_;  // target and header bytes, one allocation reused across keep-alive requests
+    std::vector<HeaderSpan> headers_;
+    Span target_;
+    std::size_t path_len_ = 0;
+    std::size_t mount_offset_ = 0;
+    std::uint16_t allow_mask_ = 0;  // methods of routes whose path matched (405 / OPTIONS Allow)
+    std::string_view method_;  // points at llhttp's static method names
+    int major_ = 1, minor_ = 1;
+    std::string body_;
+    Pairs params_;
+    mutable Pairs query_;
+    mutable bool query_parsed_ = false;
+    nlohmann::json json_;
+    bool has_json_ = false;
+    std::string remote_;
+};
+
+}  // namespace duplex

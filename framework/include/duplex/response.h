@@ -1,0 +1,82 @@
+// duplex::Response: a small copyable handle on the answer to one request.
+//
+// Lifetime: the handle keeps its request and response state alive (not the connection). Keep a copy to answer
+// later (async handlers): finish it on the loop thread (from a timer, post(), another callback). When the last
+// copy of an unfinished Response is dropped, the request is answered with a logged 500 — never a hang.
+// After the peer has gone, every call is a harmless no-op and write() returns SendResult::Closed.
+// Threads: loop thread only (use EventLoop::post to get there from another thread).
+#pragma once
+
+#include "duplex/error.h"
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace duplex {
+
+class Request;
+namespace detail { struct Exchange; }
+
+class Response {
+public:
+    explicit Response(std::shared_ptr<detail::Exchange> ex);
+    Response(const Response& other);
+    Response& operator=(const Response& other);
+    ~Response();
+
+    // --- head (ignored once headers were sent) ---
+    Response& status(int code);
+    int status_code() const;
+    // Replaces every value of the header; names are case-insensitive. CR/LF in names or values are refused
+    // (header injection): the call is ignored and logged.
+    Response& set(std::string_view name, std::string_view value);
+    // Adds one more line of the header (e.g. Set-Cookie).
+    Response& append(std::string_view name, std::string_view value);
+    Response& type(std::string_view content_type) { return set("Content-Type", content_type); }
+    // The current value of a response header, "" when unset.
+    std::string get(std::string_view name) const;
+
+    // --- whole bodies: each finishes the response ---
+    // Default Content-Type: text/plain; charset=utf-8.
+    void send(std::string_view body);
+    void send(std::string&& body);
+    void send(const char* body) { send(std::string_view(body)); }
+    // application/json; charset=utf-8.
+    void json(const nlohmann::json& value);
+    // Location + a short body; status 302 unless given (301, 303, 307, 308).
+    void redirect(std::string_view location, int status = 302);
+    // Status line and headers only (e.g. 204), or the end of a streamed body.
+    void end();
+    // Sends a file with MIME type, validators, conditional and Range handling, streamed with backpressure
+    // (see static_files.h for options; the file must be readable). A missing file answers 404.
+    void send_file(const std::string& path);
+
+    // --- streaming: chunked unless Content-Length was set ---
+    // Returns Queued, Backpressure (wait for on_drain before writing more) or Closed.
+    SendResult write(std::string_view chunk);
+    void on_drain(std::function<void()> fn);
+    // Runs once when the response has been completely handed to the connection, or the connection died first
+    // (completed == false).
+    void on_finish(std::function<void(bool completed)> fn);
+
+    // Drops the connection at once (no more bytes of this or later responses), like Node's res.destroy().
+    void abort();
+
+    bool headers_sent() const;
+    bool finished() const;
+    // False once the peer has gone.
+    bool connected() const;
+    // Bytes of this response accepted and not yet handed to the kernel (0 when not at the head of the pipeline).
+    std::size_t buffered_amount() const;
+
+    Request& req() const;
+
+private:
+    std::shared_ptr<detail::Exchange> ex_;
+};
+
+}  // namespace duplex

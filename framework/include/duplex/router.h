@@ -1,0 +1,99 @@
+// duplex::Router: an Express-style ordered stack of layers (path matcher + function). A request walks the stack
+// in order; next() moves on, next(err) (or a thrown exception) skips to error layers registered with
+// use_error(). Sub-routers mount at a prefix with use("/api", router).
+//
+// Handlers take (Request&, Response&) and finish the response; middlewares take (Request&, Response&, Next)
+// and either finish it or call next. Both may keep the Response and Next and continue later on the loop.
+//
+// Lifetime: a Router is a handle on a shared stack: copies (including the one app.use keeps) share it.
+// Register layers before serving requests. Threads: loop thread only.
+#pragma once
+
+#include "duplex/error.h"
+#include "duplex/request.h"
+#include "duplex/response.h"
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string_view>
+#include <type_traits>
+#include <utility>
+
+namespace duplex {
+
+namespace detail { class RouterWalk; struct RouterStack; }
+
+// Continues the walk. Calling it twice, or after the response finished, does nothing.
+class Next {
+public:
+    void operator()() const;
+    void operator()(const Error& err) const;
+
+private:
+    friend class detail::RouterWalk;
+    Next(std::shared_ptr<detail::RouterWalk> walk, std::size_t step) : walk_(std::move(walk)), step_(step) {}
+    std::shared_ptr<detail::RouterWalk> walk_;
+    std::size_t step_;
+};
+
+using Handler = std::function<void(Request&, Response&)>;
+using Middleware = std::function<void(Request&, Response&, Next)>;
+using ErrorHandler = std::function<void(const Error&, Request&, Response&, Next)>;
+
+struct RouterOptions {
+    bool case_sensitive = false;  // "/About" matches "/about" unless set
+    bool strict = false;          // "/a/" matches "/a" unless set
+};
+
+class Router {
+public:
+    explicit Router(RouterOptions options = {});
+
+    // Routes: each function is a Handler or a Middleware; several run in order (e.g. a body parser, then
+    // the handler). GET routes answer HEAD too. An invalid pattern throws std::invalid_argument.
+    template <class... Fs> Router& get(std::string_view path, Fs&&... fns) { return route("GET", path, std::forward<Fs>(fns)...); }
+    template <class... Fs> Router& post(std::string_view path, Fs&&... fns) { return route("POST", path, std::forward<Fs>(fns)...); }
+    template <class... Fs> Router& put(std::string_view path, Fs&&... fns) { return route("PUT", path, std::forward<Fs>(fns)...); }
+    template <class... Fs> Router& patch(std::string_view path, Fs&&... fns) { return route("PATCH", path, std::forward<Fs>(fns)...); }
+    template <class... Fs> Router& del(std::string_view path, Fs&&... fns) { return route("DELETE", path, std::forward<Fs>(fns)...); }
+    template <class... Fs> Router& options(std::string_view path, Fs&&... fns) { return route("OPTIONS", path, std::forward<Fs>(fns)...); }
+    // Every method.
+    template <class... Fs> Router& all(std::string_view path, Fs&&... fns) { return route("", path, std::forward<Fs>(fns)...); }
+
+    template <class... Fs>
+    Router& route(std::string_view method, std::string_view path, Fs&&... fns) {
+        (add_route(method, path, to_middleware(std::forward<Fs>(fns))), ...);
+        return *this;
+    }
+
+    // Middleware for every path, or for a prefix (matched at segment boundaries; inside it,
+    // req.route_path() is the rest of the path).
+    Router& use(Middleware fn) { return use("/", std::move(fn)); }
+    Router& use(std::string_view prefix, Middleware fn);
+    // Mounts a sub-router at a prefix.
+    Router& use(std::string_view prefix, const Router& sub);
+    // Error layers: run only while an error is pending (thrown, or passed to next(err)).
+    Router& use_error(ErrorHandler fn) { return use_error("/", std::move(fn)); }
+    Router& use_error(std::string_view prefix, ErrorHandler fn);
+
+    // Runs the stack for one request; `done` gets the pending error (or none) if no layer finished it.
+    void handle(Request& req, Response& res, std::function<void(std::optional<Error>)> done) const;
+
+private:
+    template <class F>
+    static Middleware to_middleware(F&& f) {
+        if constexpr (std::is_invocable_v<F&, Request&, Response&, Next>) {
+            return Middleware(std::forward<F>(f));
+        } else {
+            static_assert(std::is_invocable_v<F&, Request&, Response&>,
+                          "a route function takes (Request&, Response&) or (Request&, Response&, Next)");
+            return [h = Handler(std::forward<F>(f))](Request& q, Response& r, Next) { h(q, r); };
+        }
+    }
+    void add_route(std::string_view method, std::string_view path, Middleware fn);
+
+    std::shared_ptr<detail::RouterStack> stack_;
+};
+
+}  // namespace duplex

@@ -1,0 +1,42 @@
+// Exchange: one request and the state of its response, shared by the connection's pipeline and by the
+// Response handles the application holds.
+//
+// Lifetime: shared_ptr; the HttpSession keeps it while it waits in the pipeline, Response handles keep it for
+// as long as the application does. `session` is a weak back-pointer the session clears when it goes away, so
+// a late handle writes nowhere. Threads: loop thread only.
+#pragma once
+
+#include "duplex/request.h"
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+namespace duplex::detail {
+
+class HttpSession;
+
+struct Exchange {
+    Request req;
+    HttpSession* session = nullptr;
+    int handles = 0;                 // live Response copies; 0 while unfinished -> answered with 500
+    int status = 200;
+    std::string head;                // user headers, serialized "Name: value\r\n" lines
+    std::string out;                 // bytes waiting for this exchange's turn in the pipeline
+    std::uint64_t body_bytes = 0;    // body bytes sent (access log)
+    std::uint64_t started_ms = 0;
+    bool headers_sent = false;
+    bool finished = false;
+    bool chunked = false;
+    bool head_only = false;          // HEAD: headers as for GET, no body bytes
+    bool keep_alive = true;
+    bool close_after = false;        // Connection: close, then end the connection
+    bool queued = false;             // in the session's pipeline
+    std::function<void()> on_drain;
+    std::function<void(bool)> on_finish;
+
+    // Ready for the next request on the same connection; keeps buffer capacity.
+    void reset();
+};
+
+}  // namespace duplex::detail

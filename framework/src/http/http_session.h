@@ -1,0 +1,77 @@
+// HttpSession: one HTTP/1.1 connection. Drives llhttp, enforces the limits and timeouts of HttpOptions, keeps
+// pipelined responses in request order, pauses reading while too many wait, and hands the socket over on
+// upgrade.
+//
+// The stages, in the order a request meets them: on_data (bytes in) -> llhttp callbacks (RequestBuilder
+// fills the Request) -> message complete (parser paused) -> dispatch (HttpHost routes it) -> emit/finish
+// (bytes out, in pipeline order) -> next request, idle timeout, or end of the connection.
+//
+// Lifetime: owned by its Socket (shared_ptr Protocol) until on_closed; the HttpHost is told on open and close.
+// Threads: loop thread only.
+#pragma once
+
+#include "http/exchange.h"
+#include "http/http_host.h"
+#include "http/request_parser.h"
+#include "net/protocol.h"
+
+
+#include <deque>
+#include <memory>
+#include <string>
+
+namespace duplex::detail {
+
+class Socket;
+
+class HttpSession : public Protocol, public std::enable_shared_from_this<HttpSession> {
+public:
+    HttpSession(Socket& socket, HttpHost& host);
+    ~HttpSession() override;
+
+    // Protocol
+    void on_data(char* data, std::size_t len) override;
+    void on_eof() override;
+    void on_drain() override;
+    void on_timeout() override;
+    void on_closed(int status) override;
+
+    // Called by Response: where this exchange's bytes go now (the socket when it is at the head of the
+    // pipeline, its own buffer otherwise), then commit() once appended.
+    std::string& sink(Exchange& ex);
+    void commit(Exchange& ex);
+    void finished(Exchange& ex);
+    std::size_t buffered_amount(const Exchange& ex) const;
+    bool is_head(const Exchange& ex) const { return !queue_.empty() && queue_.front().get() == &ex; }
+    const HttpOptions& options() const { return host_.http_options(); }
+    std::string_view date() const;
+
+    // Graceful shutdown: no new requests; idle connections close now, busy ones after their last response.
+    void shutdown();
+    // Immediate close (shutdown bound exceeded).
+    void abort();
+
+private:
+    void feed(char* data, std::size_t len);
+    void dispatch(std::shared_ptr<Exchange> ex);
+    void upgrade(char* rest, std::size_t n);
+    void fail(int status, std::string_view why);
+    void advance();
+    void stop_parsing();
+    void detach_all();
+    std::shared_ptr<Exchange> fresh_exchange();
+
+    Socket* socket_;
+    HttpHost& host_;
+    RequestParser parser_;
+    std::shared_ptr<Exchange> cur_;           // the request being parsed
+    std::deque<std::shared_ptr<Exchange>> queue_;  // waiting responses, in request order
+    std::shared_ptr<Exchange> spare_;         // recycled exchange: no allocation per keep-alive request
+    std::string pending_in_;                  // unparsed bytes while reading is paused
+    bool parsing_stopped_ = false;            // after an error, Connection: close, upgrade or shutdown
+    bool peer_eof_ = false;
+    bool closed_ = false;
+    bool in_feed_ = false;
+};
+
+}  // namespace duplex::detail

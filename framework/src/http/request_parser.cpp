@@ -1,0 +1,175 @@
+#include "http/request_parser.h"
+
+#include <strings.h>
+
+namespace duplex::detail {
+
+namespace {
+RequestParser& self(llhttp_t* p) { return *static_cast<RequestParser*>(p->data); }
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+}  // namespace
+
+const llhttp_settings_t RequestParser::settings_ = [] {
+    llhttp_settings_t s;
+    llhttp_settings_init(&s);
+    s.on_message_begin = on_message_begin;
+    s.on_url = on_url;
+    s.on_url_complete = on_url_complete;
+    s.on_header_field = on_header_field;
+    s.on_header_field_complete = [](llhttp_t* p) {
+        auto& r = self(p);
+        r.target_->headers_.back().value_off = static_cast<std::uint32_t>(r.target_->storage_.size());
+        return 0;
+    };
+    s.on_header_value = on_header_value;
+    s.on_header_value_complete = [](llhttp_t* p) {
+        auto& r = self(p);
+        auto& h = r.target_->headers_.back();
+        // llhttp drops leading whitespace; trailing OWS is not part of the value either (RFC 9110 5.5).
+        while (h.value_len > 0) {
+            char c = r.target_->storage_[h.value_off + h.value_len - 1];
+            if (c != ' ' && c != '\t') break;
+            --h.value_len;
+        }
+        r.in_value_ = true;
+        return 0;
+    };
+    s.on_headers_complete = on_headers_complete;
+    s.on_body = on_body;
+    s.on_message_complete = on_message_complete;
+    return s;
+}();
+
+RequestParser::RequestParser(const HttpOptions& limits) : limits_(limits) {
+    llhttp_init(&parser_, HTTP_REQUEST, &settings_);
+    parser_.data = this;
+}
+
+int RequestParser::limit(int status, const char* reason) {
+    error_status_ = status;
+    error_reason_ = reason;
+    return HPE_USER;
+}
+
+int RequestParser::on_message_begin(llhttp_t* p) {
+    auto& r = self(p);
+    r.target_->clear();
+    r.phase_ = Phase::Head;
+    r.header_bytes_ = 0;
+    r.in_value_ = true;  // the next field starts a new header line
+    r.expect_continue_ = false;
+    return 0;
+}
+
+int RequestParser::on_url(llhttp_t* p, const char* at, std::size_t n) {
+    auto& r = self(p);
+    Request& q = *r.target_;
+    if (q.target_.len + n > r.limits_.max_url_bytes) return r.limit(414, "URI Too Long");
+    q.storage_.append(at, n);
+    q.target_.len += static_cast<std::uint32_t>(n);
+    return 0;
+}
+
+int RequestParser::on_url_complete(llhttp_t* p) {
+    Request& q = *self(p).target_;
+    std::string_view t = q.target();
+    std::size_t qpos = t.find('?');
+    q.path_len_ = qpos == std::string_view::npos ? t.size() : qpos;
+    return 0;
+}
+
+int RequestParser::on_header_field(llhttp_t* p, const char* at, std::size_t n) {
+    auto& r = self(p);
+    Request& q = *r.target_;
+    if (r.in_value_) {
+        if (q.headers_.size() >= r.limits_.max_header_count) return r.limit(431, "Too Many Headers");
+        auto off = static_cast<std::uint32_t>(q.storage_.size());
+        q.headers_.push_back({off, 0, off, 0});
+        r.in_value_ = false;
+    }
+    r.header_bytes_ += n;
+    if (r.header_bytes_ > r.limits_.max_header_bytes) return r.limit(431, "Request Header Fields Too Large");
+    q.storage_.append(at, n);
+    q.headers_.back().name_len += static_cast<std::uint32_t>(n);
+    return 0;
+}
+
+int RequestParser::on_header_value(llhttp_t* p, const char* at, std::size_t n) {
+    auto& r = self(p);
+    Request& q = *r.target_;
+    r.header_bytes_ += n;
+    if (r.header_bytes_ > r.limits_.max_header_bytes) return r.limit(431, "Request Header Fields Too Large");
+    q.storage_.append(at, n);
+    q.headers_.back().value_len += static_cast<std::uint32_t>(n);
+    return 0;
+}
+
+int RequestParser::on_headers_complete(llhttp_t* p) {
+    auto& r = self(p);
+    Request& q = *r.target_;
+    r.phase_ = Phase::Body;
+    q.method_ = llhttp_method_name(static_cast<llhttp_method_t>(p->method));
+    q.major_ = p->http_major;
+    q.minor_ = p->http_minor;
+    if ((p->flags & F_CONTENT_LENGTH) && p->content_length > r.limits_.max_body_bytes)
+        return r.limit(413, "Payload Too Large");
+    if (q.has_header("expect")) {
+        if (!iequals(q.header("expect"), "100-continue")) return r.limit(417, "Expectation Failed");
+        // Only worth a 100 when a body is coming; HTTP/1.0 clients do not know 100 (RFC 9110 10.1.1).
+        bool body_coming = (p->flags & F_CHUNKED) || p->content_length > 0;
+        if (body_coming && q.minor_ >= 1) {
+            r.expect_continue_ = true;
+            return HPE_PAUSED;
+        }
+    }
+    return 0;
+}
+
+int RequestParser::on_body(llhttp_t* p, const char* at, std::size_t n) {
+    auto& r = self(p);
+    Request& q = *r.target_;
+    if (q.body_.size() + n > r.limits_.max_body_bytes) return r.limit(413, "Payload Too Large");
+    q.body_.append(at, n);
+    return 0;
+}
+
+int RequestParser::on_message_complete(llhttp_t* p) {
+    auto& r = self(p);
+    r.phase_ = Phase::Idle;
+    r.keep_alive_ = llhttp_should_keep_alive(p) != 0;
+    // Pausing after every message lets the caller dispatch outside llhttp's stack and stop at the pipeline
+    // bound. An upgrade pauses on its own (HPE_PAUSED_UPGRADE).
+    return p->upgrade ? 0 : HPE_PAUSED;
+}
+
+RequestParser::Result RequestParser::feed(const char* data, std::size_t len) {
+    llhttp_errno_t err = llhttp_execute(&parser_, data, len);
+    auto consumed = [&] {
+        const char* pos = llhttp_get_error_pos(&parser_);
+        return pos ? static_cast<std::size_t>(pos - data) : len;
+    };
+    switch (err) {
+    case HPE_OK:
+        return {Kind::NeedMore, len, 0, {}};
+    case HPE_PAUSED: {
+        std::size_t n = consumed();
+        llhttp_resume(&parser_);
+        if (phase_ == Phase::Body && expect_continue_) {
+            expect_continue_ = false;
+            return {Kind::ExpectContinue, n, 0, {}};
+        }
+        return {Kind::Complete, n, 0, {}};
+    }
+    case HPE_PAUSED_UPGRADE:
+        return {Kind::Upgrade, consumed(), 0, {}};
+    case HPE_USER:
+        return {Kind::Error, consumed(), error_status_, error_reason_};
+    default:
+        return {Kind::Error, consumed(), 400, llhttp_get_error_reason(&parser_)};
+    }
+}
+
+}  // namespace duplex::detail

@@ -1,0 +1,76 @@
+// RequestParser: HTTP/1.1 request bytes in, filled duplex::Request out. Wraps llhttp, accumulates its split
+// spans (URL, header names and values, body) into the Request's own storage, and enforces the size limits of
+// HttpOptions with the status each deserves (414, 431, 413, 400, 417).
+//
+// Pure: no I/O, no clock. Feed it any split of the byte stream, one byte at a time included; it stops after
+// each complete message (and before the body of an `Expect: 100-continue` request) so the caller can act.
+// Lifetime: one per connection. Threads: the owner's.
+#pragma once
+
+#include "duplex/http_options.h"
+#include "duplex/request.h"
+
+#include <llhttp.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+namespace duplex::detail {
+
+class RequestParser {
+public:
+    enum class Kind {
+        NeedMore,        // everything consumed, message not complete
+        Complete,        // a whole request is in the target; `consumed` bytes were used
+        Upgrade,         // a whole request asking for an upgrade; the bytes after `consumed` are not HTTP
+        ExpectContinue,  // headers of an `Expect: 100-continue` request within limits; send 100 and feed on
+        Error,           // malformed or over a limit: answer `status` and close
+    };
+    struct Result {
+        Kind kind;
+        std::size_t consumed;
+        int status = 0;
+        std::string_view reason;
+    };
+    enum class Phase { Idle, Head, Body };
+
+    explicit RequestParser(const HttpOptions& limits);
+    RequestParser(const RequestParser&) = delete;
+    RequestParser& operator=(const RequestParser&) = delete;
+
+    // The request the next message fills. Must be set before feeding a new message.
+    void set_target(Request* target) { target_ = target; }
+    Result feed(const char* data, std::size_t len);
+    // Where the current message is: nothing yet, in its head, in its body.
+    Phase phase() const { return phase_; }
+    // After Upgrade, when the request is to be handled as ordinary HTTP after all.
+    void resume_after_upgrade() { llhttp_resume_after_upgrade(&parser_); }
+    // After Complete/Upgrade: whether the connection stays open after this request (HTTP/1.0 rules included).
+    bool keep_alive() const { return keep_alive_; }
+
+private:
+    static const llhttp_settings_t settings_;
+    static int on_message_begin(llhttp_t* p);
+    static int on_url(llhttp_t* p, const char* at, std::size_t n);
+    static int on_url_complete(llhttp_t* p);
+    static int on_header_field(llhttp_t* p, const char* at, std::size_t n);
+    static int on_header_value(llhttp_t* p, const char* at, std::size_t n);
+    static int on_headers_complete(llhttp_t* p);
+    static int on_body(llhttp_t* p, const char* at, std::size_t n);
+    static int on_message_complete(llhttp_t* p);
+    int limit(int status, const char* reason);
+
+    llhttp_t parser_{};
+    const HttpOptions& limits_;
+    Request* target_ = nullptr;
+    Phase phase_ = Phase::Idle;
+    std::size_t header_bytes_ = 0;
+    bool in_value_ = false;
+    bool keep_alive_ = true;
+    bool expect_continue_ = false;
+    int error_status_ = 0;
+    const char* error_reason_ = nullptr;
+};
+
+}  // namespace duplex::detail

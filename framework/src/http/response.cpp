@@ -1,0 +1,114 @@
+#include "duplex/response.h"
+
+#include "http/exchange.h"
+#include "http/http_session.h"
+#include "http/response_writer.h"
+
+#include <cstdio>
+
+namespace duplex {
+
+using detail::Exchange;
+
+Response::Response(std::shared_ptr<Exchange> ex) : ex_(std::move(ex)) { ++ex_->handles; }
+
+Response::Response(const Response& other) : ex_(other.ex_) { ++ex_->handles; }
+
+Response& Response::operator=(const Response& other) {
+    if (this != &other) {
+        Response copy(other);
+        std::swap(ex_, copy.ex_);
+    }
+    return *this;
+}
+
+Response::~Response() {
+    Exchange& ex = *ex_;
+    if (--ex.handles > 0 || ex.finished || !ex.session) return;
+    // The last handle is gone and nobody answered: never leave the client hanging.
+    std::fprintf(stderr, "duplex: %.*s %.*s: handler dropped the response without finishing it; answering 500\n",
+                 static_cast<int>(ex.req.method().size()), ex.req.method().data(),
+                 static_cast<int>(ex.req.path().size()), ex.req.path().data());
+    if (ex.headers_sent) {
+        // A body was streaming: it is incomplete, and only closing the connection says so.
+        ex.close_after = true;
+        detail::end_response(ex);
+    } else {
+        detail::send_error(ex, 500, "Internal Server Error\n", false);
+    }
+}
+
+Response& Response::status(int code) {
+    if (!ex_->headers_sent && code >= 100 && code <= 999) ex_->status = code;
+    return *this;
+}
+
+int Response::status_code() const { return ex_->status; }
+
+Response& Response::set(std::string_view name, std::string_view value) {
+    detail::set_header(*ex_, name, value, true);
+    return *this;
+}
+
+Response& Response::append(std::string_view name, std::string_view value) {
+    detail::set_header(*ex_, name, value, false);
+    return *this;
+}
+
+std::string Response::get(std::string_view name) const { return detail::get_header(*ex_, name); }
+
+void Response::send(std::string_view body) {
+    if (!ex_->headers_sent && get("Content-Type").empty()) set("Content-Type", "text/plain; charset=utf-8");
+    detail::send_whole(*ex_, body);
+}
+
+void Response::send(std::string&& body) { send(std::string_view(body)); }
+
+void Response::json(const nlohmann::json& value) {
+    std::string text;
+    try {
+        text = value.dump();
+    } catch (const nlohmann::json::exception& e) {  // invalid UTF-8 in a string: a server bug, not the client's
+        throw Error(500, std::string("response JSON could not be serialized: ") + e.what());
+    }
+    if (!ex_->headers_sent) set("Content-Type", "application/json; charset=utf-8");
+    detail::send_whole(*ex_, text);
+}
+
+void Response::redirect(std::string_view location, int code) {
+    status(code >= 300 && code <= 399 ? code : 302);
+    set("Location", location);
+    send(std::string("Redirecting to ").append(location).append("\n"));
+}
+
+void Response::end() { detail::end_response(*ex_); }
+
+SendResult Response::write(std::string_view chunk) { return detail::write_chunk(*ex_, chunk); }
+
+void Response::on_drain(std::function<void()> fn) {
+    if (ex_->session && !ex_->finished) ex_->on_drain = std::move(fn);
+}
+
+void Response::on_finish(std::function<void(bool)> fn) {
+    if (ex_->finished && !ex_->queued) {
+        if (fn) fn(ex_->session != nullptr || ex_->finished);
+        return;
+    }
+    ex_->on_finish = std::move(fn);
+}
+
+void Response::abort() {
+    if (ex_->session) ex_->session->abort();
+}
+
+bool Response::headers_sent() const { return ex_->headers_sent; }
+bool Response::finished() const { return ex_->finished; }
+bool Response::connected() const { return ex_->session != nullptr; }
+
+std::size_t Response::buffered_amount() const {
+    return ex_->session ? ex_->session->buffered_amount(*ex_) : 0;
+}
+
+Request& Response::req() const { return ex_->req; }
+
+}  // namespace duplex

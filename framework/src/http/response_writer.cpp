@@ -1,0 +1,206 @@
+#include "http/response_writer.h"
+
+#include "http/http_session.h"
+#include "http/status_text.h"
+
+#include <charconv>
+#include <cstdio>
+#include <strings.h>
+
+namespace duplex::detail {
+
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+bool safe_token(std::string_view s, bool is_name) {
+    if (is_name && s.empty()) return false;
+    for (unsigned char c : s) {
+        if (c == '\r' || c == '\n' || c == 0) return false;
+        if (is_name && (c <= 32 || c == ':' || c >= 127)) return false;
+    }
+    return true;
+}
+
+// Calls fn(line_start, line_len, value) for each header line in the block whose name matches.
+template <class F>
+void for_each_line(std::string_view head, std::string_view name, F&& fn) {
+    std::size_t pos = 0;
+    while (pos < head.size()) {
+        std::size_t end = head.find("\r\n", pos);
+        std::string_view line = head.substr(pos, end - pos);
+        std::size_t colon = line.find(':');
+        if (colon != std::string_view::npos && iequals(line.substr(0, colon), name)) {
+            std::string_view value = line.substr(colon + 1);
+            while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
+            if (!fn(pos, end + 2 - pos, value)) return;
+        }
+        pos = end + 2;
+    }
+}
+
+bool has_body_status(int status) { return status >= 200 && status != 204 && status != 304; }
+
+void append_number(std::string& out, std::uint64_t n) {
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, n);
+    out.append(buf, r.ptr);
+}
+
+void append_hex(std::string& out, std::uint64_t n) {
+    char buf[24];
+    auto r = std::to_chars(buf, buf + sizeof buf, n, 16);
+    out.append(buf, r.ptr);
+}
+
+// The status line and headers. content_length < 0: streamed (chunked, or close-delimited on HTTP/1.0).
+void write_head(Exchange& ex, std::string& out, std::int64_t content_length) {
+    HttpSession& s = *ex.session;
+    bool user_close = false;
+    bool user_connection = false;
+    for_each_line(ex.head, "connection", [&](std::size_t, std::size_t, std::string_view v) {
+        user_connection = true;
+        if (v.find("close") != std::string_view::npos || v.find("Close") != std::string_view::npos) user_close = true;
+        return true;
+    });
+    if (user_close) ex.close_after = true;
+    bool http10 = ex.req.http_major() == 1 && ex.req.http_minor() == 0;
+    bool user_length = false;
+    for_each_line(ex.head, "content-length", [&](std::size_t, std::size_t, std::string_view) {
+        user_length = true;
+        return false;
+    });
+    if (content_length < 0 && !user_length && has_body_status(ex.status) && !ex.head_only) {
+        if (http10) ex.close_after = true;  // HTTP/1.0 has no chunked coding: the close ends the body
+        else ex.chunked = true;
+    }
+    out.append(http10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+    append_number(out, static_cast<std::uint64_t>(ex.status));
+    out.push_back(' ');
+    out.append(status_text(ex.status));
+    out.append("\r\nDate: ");
+    out.append(s.date());
+    out.append("\r\n");
+    out.append(ex.head);
+    if (content_length >= 0 && has_body_status(ex.status) && !user_length) {
+        out.append("Content-Length: ");
+        append_number(out, static_cast<std::uint64_t>(content_length));
+        out.append("\r\n");
+    }
+    if (ex.chunked) out.append("Transfer-Encoding: chunked\r\n");
+    if (!user_connection) {
+        if (ex.close_after) out.append("Connection: close\r\n");
+        else if (http10) out.append("Connection: keep-alive\r\n");
+    }
+    out.append("\r\n");
+    ex.headers_sent = true;
+}
+
+bool live(const Exchange& ex) { return ex.session && !ex.finished; }
+
+void finish(Exchange& ex) {
+    ex.finished = true;
+    ex.session->finished(ex);
+}
+
+}  // namespace
+
+bool set_header(Exchange& ex, std::string_view name, std::string_view value, bool replace) {
+    if (!safe_token(name, true) || !safe_token(value, false)) {
+        std::fprintf(stderr, "duplex: refused header with CR/LF or invalid name: %.*s\n",
+                     static_cast<int>(name.size()), name.data());
+        return false;
+    }
+    if (ex.headers_sent) return false;
+    if (replace) {
+        std::size_t start;
+        do {
+            start = std::string::npos;
+            std::size_t len = 0;
+            for_each_line(ex.head, name, [&](std::size_t p, std::size_t n, std::string_view) {
+                start = p;
+                len = n;
+                return false;
+            });
+            if (start != std::string::npos) ex.head.erase(start, len);
+        } while (start != std::string::npos);
+    }
+    ex.head.append(name).append(": ").append(value).append("\r\n");
+    return true;
+}
+
+std::string get_header(const Exchange& ex, std::string_view name) {
+    std::string result;
+    for_each_line(ex.head, name, [&](std::size_t, std::size_t, std::string_view v) {
+        result.assign(v);
+        return false;
+    });
+    return result;
+}
+
+void send_whole(Exchange& ex, std::string_view body) {
+    if (!live(ex)) return;
+    HttpSession& s = *ex.session;
+    std::string& out = s.sink(ex);
+    if (!ex.headers_sent) {
+        write_head(ex, out, static_cast<std::int64_t>(body.size()));
+        if (has_body_status(ex.status) && !ex.head_only) {
+            out.append(body);
+            ex.body_bytes += body.size();
+        }
+    } else if (!body.empty()) {  // a stream already started: the body is its last chunk
+        s.commit(ex);
+        write_chunk(ex, body);
+        end_response(ex);
+        return;
+    }
+    s.commit(ex);
+    finish(ex);
+}
+
+SendResult write_chunk(Exchange& ex, std::string_view chunk) {
+    if (!live(ex)) return SendResult::Closed;
+    HttpSession& s = *ex.session;
+    std::string& out = s.sink(ex);
+    if (!ex.headers_sent) write_head(ex, out, -1);
+    if (!chunk.empty() && has_body_status(ex.status) && !ex.head_only) {
+        if (ex.chunked) {
+            append_hex(out, chunk.size());
+            out.append("\r\n");
+            out.append(chunk);
+            out.append("\r\n");
+        } else {
+            out.append(chunk);
+        }
+        ex.body_bytes += chunk.size();
+    }
+    s.commit(ex);
+    return s.buffered_amount(ex) > s.options().write_high_water ? SendResult::Backpressure : SendResult::Queued;
+}
+
+void end_response(Exchange& ex) {
+    if (!live(ex)) return;
+    if (!ex.headers_sent) {
+        send_whole(ex, {});
+        return;
+    }
+    HttpSession& s = *ex.session;
+    if (ex.chunked) {
+        s.sink(ex).append("0\r\n\r\n");
+        s.commit(ex);
+    }
+    finish(ex);
+}
+
+void send_error(Exchange& ex, int status, std::string_view body, bool close_connection) {
+    if (!live(ex) || ex.headers_sent) return;
+    ex.status = status;
+    ex.head.clear();
+    set_header(ex, "Content-Type", "text/plain; charset=utf-8", true);
+    if (close_connection) ex.close_after = true;
+    send_whole(ex, body);
+}
+
+}  // namespace duplex::detail

@@ -1,0 +1,30 @@
+// Response serialization on an Exchange: status line, headers, Content-Length or chunked framing, HEAD and
+// no-body statuses, Connection handling. Response (the public handle) and HttpSession both use it, so the
+// session can answer errors without any handle.
+//
+// Threads: loop thread only. Every function is a no-op on a finished exchange or one whose session is gone.
+#pragma once
+
+#include "duplex/error.h"
+#include "http/exchange.h"
+
+#include <string>
+#include <string_view>
+
+namespace duplex::detail {
+
+// Header block edits; return false (and change nothing) for names/values that would inject CR/LF.
+bool set_header(Exchange& ex, std::string_view name, std::string_view value, bool replace);
+std::string get_header(const Exchange& ex, std::string_view name);
+
+// Whole body: head with Content-Length, then the body (not for HEAD / 1xx / 204 / 304); finishes.
+void send_whole(Exchange& ex, std::string_view body);
+// Streaming: head on first call (chunked unless Content-Length was set or HTTP/1.0), then the chunk.
+SendResult write_chunk(Exchange& ex, std::string_view chunk);
+// End of a stream (or an empty response when nothing was sent); finishes.
+void end_response(Exchange& ex);
+// A short text/plain error answer ("<status> <reason>" style body); finishes. Used by the session and the
+// router's final handler.
+void send_error(Exchange& ex, int status, std::string_view body, bool close_connection);
+
+}  // namespace duplex::detail

@@ -1,0 +1,47 @@
+// Listener: a listening TCP socket that accepts connections and gives each a Protocol from a factory.
+//
+// Lifetime: owned by a server (App, WsServer). close() stops accepting at once; the uv handle lives on the heap
+// and is freed in its close callback, so the Listener object may be destroyed right after close().
+// Threads: loop thread only.
+#pragma once
+
+#include "net/socket.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace duplex::detail {
+
+class LoopCore;
+
+class Listener {
+public:
+    using Factory = std::function<std::shared_ptr<Protocol>(Socket&)>;
+
+    Listener(LoopCore& core, Factory factory);
+    ~Listener();
+    Listener(const Listener&) = delete;
+    Listener& operator=(const Listener&) = delete;
+
+    // Binds host:port (numeric IPv4/IPv6 or a name resolved once, synchronously, here) and listens.
+    // Returns 0 or a libuv error code (UV_EADDRINUSE, ...). Port 0 picks a free port: see port().
+    int listen(const std::string& host, int port, int backlog = 511, bool reuse_port = false);
+    int port() const { return port_; }
+    bool listening() const { return handle_ != nullptr; }
+    void close();
+
+private:
+    static void on_connection(uv_stream_t* server, int status);
+
+    LoopCore& core_;
+    Factory factory_;
+    uv_tcp_t* handle_ = nullptr;
+    int port_ = 0;
+    std::uint64_t last_error_log_ = 0;
+};
+
+// Resolves host:port into addr (numeric first, then getaddrinfo). Returns 0 or a libuv error.
+int resolve_address(uv_loop_t* loop, const std::string& host, int port, sockaddr_storage& addr);
+
+}  // namespace duplex::detail

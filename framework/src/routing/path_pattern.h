@@ -1,0 +1,83 @@
+#pragma once
+// Express-like route patterns ("/users/:id", "/files/*path", "*"), compiled once and matched against raw
+// (still percent-encoded) request paths.
+// PathPattern: immutable value type after compile(); any thread, no I/O; lives as long as the route owning it.
+// match() writes into a caller-owned NameValueList (reused across requests, see http/url.h).
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "http/url.h"
+
+namespace duplex::detail {
+
+struct PathPatternOptions {
+    bool case_sensitive = false;  // Express's default: "/About" matches "/about"
+    bool strict = false;          // false: one trailing slash is optional on both sides ("/a/" matches "/a")
+    bool end = true;              // false: prefix match ending at a segment boundary (app.use mounts)
+};
+
+struct PatternError {
+    std::size_t offset = 0;  // byte of the pattern where the problem was found
+    std::string_view reason;  // a static English sentence
+};
+
+enum class MatchStatus {
+    NoMatch,
+    Match,
+    BadRequest,  // the path has the pattern's shape but a parameter holds a malformed %-escape: answer 400
+};
+
+struct MatchResult {
+    MatchStatus status = MatchStatus::NoMatch;
+    // Raw bytes of the path the pattern covered. With end = false the rest of the path is empty or starts with '/'
+    // (the router strips this prefix for the mounted handler); with end = true it is the whole path.
+    std::size_t consumed = 0;
+
+    bool matched() const noexcept { return status == MatchStatus::Match; }
+};
+
+// Grammar (a pattern starts with '/' or is exactly "*"):
+//   :name    a parameter: one or more bytes inside one segment, shortest first, so "/:from-:to" splits "a-b"
+//   *name    a wildcard: one or more bytes to the end of the path, slashes included, longest first; a bare '*' is named
+//            "*". At most one per pattern, which keeps the backtracking cost of a hostile path bounded.
+//   \c       the byte c taken literally (e.g. "\:" or "\*")
+//   %XX      a literal byte written escaped; literals are compared with the path's escapes decoded, so "/café" and
+//            "/caf%C3%A9" match either spelling of the path, but an escaped "%2F" in a path never matches a '/'.
+// Names are [A-Za-z0-9_]+. Reserved bytes ( ) [ ] { } ? + ! are rejected rather than silently meaning something
+// else than in Express. A parameter cannot directly follow another one, and there are at most kMaxParams.
+class PathPattern {
+public:
+    static constexpr std::size_t kMaxParams = 16;
+
+    // nullopt (and *error filled when given) for an invalid pattern.
+    static std::optional<PathPattern> compile(std::string_view pattern, PathPatternOptions options = {},
+                                              PatternError* error = nullptr);
+
+    // Matches `raw_path` (no query). `params` is cleared, then on Match holds each parameter percent-decoded, in
+    // pattern order ("+" stays "+"; "%00" yields a NUL byte). Also the "does this path exist for any method" test the
+    // router uses to build Allow lists.
+    MatchResult match(std::string_view raw_path, NameValueList& params) const;
+
+private:
+    enum class Kind { Literal, Param, Wildcard };
+    struct Token {
+        Kind kind;
+        std::string text;       // decoded literal bytes (lower-cased unless case-sensitive), or the parameter's name
+        std::size_t slot = 0;   // parameters: their index in pattern order
+    };
+    struct Captures;
+
+    PathPattern() = default;
+    std::size_t match_from(std::size_t token, std::string_view path, std::size_t pos, Captures& captures) const;
+    std::size_t match_literal(const std::string& literal, std::string_view path, std::size_t pos) const noexcept;
+    std::size_t match_tail(std::string_view path, std::size_t pos) const noexcept;
+
+    std::vector<Token> tokens_;
+    PathPatternOptions options_;
+};
+
+}  // namespace duplex::detail

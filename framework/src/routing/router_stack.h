@@ -1,0 +1,62 @@
+// RouterStack and RouterWalk: the layers of a Router, and one request's walk through them.
+//
+// RouterStack lives as long as any Router handle (or mounting router) refers to it; registered layers are
+// immutable while requests run. A RouterWalk lives as long as a Next handle of it exists. Loop thread only.
+#pragma once
+
+#include "duplex/router.h"
+#include "routing/path_pattern.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace duplex::detail {
+
+// Bit per method a route can name; an `all` route has every bit.
+std::uint16_t method_bit(std::string_view method);
+// "GET, HEAD, POST" for a mask (HEAD added with GET; OPTIONS always, since it is answered automatically).
+std::string allow_header(std::uint16_t mask);
+// Methods of the routes whose path matched this request but whose method did not.
+std::uint16_t req_allow_mask(const Request& req);
+
+struct RouterStack {
+    enum class Kind { Route, Middleware, Mount, Error };
+    struct Layer {
+        Kind kind;
+        std::uint16_t methods;  // Route only: 0xFFFF for all
+        PathPattern pattern;
+        Middleware fn;
+        ErrorHandler error_fn;
+        std::shared_ptr<RouterStack> sub;
+    };
+    RouterOptions options;
+    std::vector<Layer> layers;
+};
+
+class RouterWalk : public std::enable_shared_from_this<RouterWalk> {
+public:
+    RouterWalk(std::shared_ptr<const RouterStack> stack, Request& req, Response res, std::size_t base,
+               std::function<void(std::optional<Error>)> done)
+        : stack_(std::move(stack)), req_(req), res_(std::move(res)), base_(base), done_(std::move(done)) {}
+
+    // Continues from the current layer with an optional pending error; `step` guards against a Next called
+    // twice (only the Next of the latest step may continue).
+    void next(std::size_t step, std::optional<Error> err);
+    static std::uint16_t allow_mask(const Request& req) { return req.allow_mask_; }
+
+private:
+    template <class F> void call(F&& f);
+
+    std::shared_ptr<const RouterStack> stack_;
+    Request& req_;  // kept alive by res_
+    Response res_;
+    std::size_t base_;  // bytes of the path consumed by the mounts above this stack
+    std::function<void(std::optional<Error>)> done_;
+    std::size_t index_ = 0;
+    std::size_t step_ = 0;
+    std::optional<Error> err_;
+    NameValueList scratch_;
+};
+
+}  // namespace duplex::detail

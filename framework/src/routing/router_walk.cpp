@@ -1,0 +1,105 @@
+#include "routing/router_stack.h"
+
+#include <cstdio>
+#include <exception>
+
+namespace duplex::detail {
+
+namespace {
+constexpr std::string_view kMethods[] = {"GET", "HEAD", "POST", "PUT", "DELETE", "PATCH", "OPTIONS"};
+}
+
+std::uint16_t method_bit(std::string_view method) {
+    for (std::size_t i = 0; i < std::size(kMethods); ++i)
+        if (kMethods[i] == method) return static_cast<std::uint16_t>(1u << i);
+    return 0;
+}
+
+std::string allow_header(std::uint16_t mask) {
+    if (mask & method_bit("GET")) mask |= method_bit("HEAD");
+    mask |= method_bit("OPTIONS");
+    std::string out;
+    for (std::size_t i = 0; i < std::size(kMethods); ++i) {
+        if (!(mask & (1u << i))) continue;
+        if (!out.empty()) out.append(", ");
+        out.append(kMethods[i]);
+    }
+    return out;
+}
+
+std::uint16_t req_allow_mask(const Request& req) { return RouterWalk::allow_mask(req); }
+
+// Runs one layer function; whatever it throws becomes the pending error (never escapes into libuv).
+template <class F>
+void RouterWalk::call(F&& f) {
+    std::size_t step = step_;
+    try {
+        f(Next(shared_from_this(), step));
+    } catch (const Error& e) {
+        next(step, e);
+    } catch (const std::exception& e) {
+        next(step, Error(500, e.what()));
+    } catch (...) {
+        next(step, Error(500, "unknown exception"));
+    }
+}
+
+void RouterWalk::next(std::size_t step, std::optional<Error> err) {
+    if (step != step_ || res_.finished()) return;  // a stale Next, or the answer is already given
+    ++step_;
+    if (err) err_ = std::move(err);
+    req_.mount_offset_ = base_;
+    std::uint16_t method = method_bit(req_.method());
+    bool head = req_.method() == "HEAD";
+    while (index_ < stack_->layers.size()) {
+        const RouterStack::Layer& layer = stack_->layers[index_++];
+        if ((layer.kind == RouterStack::Kind::Error) != err_.has_value()) {
+            // Error layers only while an error is pending; mounts also see errors (their error layers may
+            // answer them), everything else is skipped.
+            if (!(layer.kind == RouterStack::Kind::Mount && err_)) continue;
+        }
+        std::string_view path = req_.path().substr(std::min(base_, req_.path().size()));
+        if (path.empty()) path = "/";
+        MatchResult m = layer.pattern.match(path, scratch_);
+        if (m.status == MatchStatus::BadRequest && !err_) {
+            err_ = Error(400, "malformed percent-encoding in the path");
+            continue;
+        }
+        if (!m.matched()) continue;
+        switch (layer.kind) {
+        case RouterStack::Kind::Route:
+            if (!(layer.methods & method) && !(head && (layer.methods & method_bit("GET")))) {
+                req_.allow_mask_ |= layer.methods;
+                continue;
+            }
+            req_.params_.resize(scratch_.size());
+            for (std::size_t i = 0; i < scratch_.size(); ++i) {
+                req_.params_[i].first.assign(scratch_[i].name);
+                req_.params_[i].second.assign(scratch_[i].value);
+            }
+            call([&](Next n) { layer.fn(req_, res_, std::move(n)); });
+            return;
+        case RouterStack::Kind::Middleware:
+            req_.mount_offset_ = base_ + m.consumed;
+            call([&](Next n) { layer.fn(req_, res_, std::move(n)); });
+            return;
+        case RouterStack::Kind::Error:
+            req_.mount_offset_ = base_ + m.consumed;
+            call([&](Next n) { layer.error_fn(*err_, req_, res_, std::move(n)); });
+            return;
+        case RouterStack::Kind::Mount: {
+            auto self = shared_from_this();
+            std::size_t step_now = step_;
+            auto sub = std::make_shared<RouterWalk>(layer.sub, req_, res_, base_ + m.consumed,
+                [self, step_now](std::optional<Error> e) { self->next(step_now, std::move(e)); });
+            sub->next(0, err_);
+            return;
+        }
+        }
+    }
+    auto done = std::move(done_);
+    done_ = nullptr;
+    if (done) done(std::move(err_));
+}
+
+}  // namespace duplex::detail

@@ -1,0 +1,157 @@
+#include "duplex/app.h"
+#include "duplex/websocket.h"
+
+#include "http/http_session.h"
+#include "loop/loop_core.h"
+#include "server/server_host.h"
+#include "server/final_handler.h"
+#include "ws/ws_endpoints.h"
+
+#include <cstdio>
+#include <uv.h>
+
+namespace duplex {
+
+namespace detail {
+
+ServerHost::ServerHost(EventLoop& l, const Router* r, HttpOptions options) : loop(l), router(r), options_(options) {}
+
+WsEndpoints& ServerHost::endpoints() {
+    if (!ws) {
+        ws = std::make_unique<WsEndpoints>();
+        ws->on_empty = [this] { maybe_done(); };
+    }
+    return *ws;
+}
+
+ServerHost::~ServerHost() {
+    for (auto& l : listeners_) l->close();
+    // Sessions still open are closed by the loop's teardown; they must not call back into this host.
+    for (HttpSession* s : std::unordered_set<HttpSession*>(sessions_)) s->abort();
+    if (shutdown_timer_) loop.clear_timer(shutdown_timer_);
+}
+
+int ServerHost::listen(const ListenOptions& o) {
+    if (closing_) return UV_ECANCELED;
+    auto l = std::make_unique<Listener>(loop.core(), [this](Socket& s) -> std::shared_ptr<Protocol> {
+        if (closing_) return nullptr;
+        return std::make_shared<HttpSession>(s, *this);
+    });
+    int rc = l->listen(o.host, o.port, o.backlog, o.reuse_port);
+    if (rc == 0) listeners_.push_back(std::move(l));
+    return rc;
+}
+
+void ServerHost::handle_request(Request& req, Response& res) {
+    ++stats.requests;
+    if (!router) {
+        // A WebSocket-only listener: anything that is not an upgrade request is told to upgrade.
+        res.status(426).set("Upgrade", "websocket").set("Connection", "close").send("Upgrade Required\n");
+        return;
+    }
+    try {
+        router->handle(req, res, [&req, res](std::optional<Error> err) mutable { final_handler(req, res, err); });
+    } catch (const std::exception& e) {  // only the final handler can throw here (e.g. bad JSON in a reply)
+        std::fprintf(stderr, "duplex: %s\n", e.what());
+    } catch (...) {
+    }
+}
+
+bool ServerHost::handle_upgrade(Request& req, Response& res, Socket& socket, char* rest, std::size_t n) {
+    if (closing_ || !ws || !ws->matches(req.path())) {
+        if (router) return false;  // an App routes it as an ordinary request
+        ++stats.requests;
+        res.status(closing_ ? 503 : 404).set("Connection", "close").send(closing_ ? "Shutting down\n" : "Not Found\n");
+        return false;
+    }
+    ++stats.requests;
+    return ws->upgrade(req, res, socket, rest, n);
+}
+
+void ServerHost::on_response_done(const Exchange& ex) {
+    if (!access_log) return;
+    AccessLogEntry e{ex.req.method(), ex.req.target(), ex.status, ex.body_bytes,
+                     uv_now(loop.native()) - ex.started_ms, ex.req.remote_address()};
+    try {
+        access_log(e);
+    } catch (...) {
+    }
+}
+
+void ServerHost::on_session_open(HttpSession& s) {
+    sessions_.insert(&s);
+    stats.connections = sessions_.size();
+}
+
+void ServerHost::on_session_closed(HttpSession& s) {
+    sessions_.erase(&s);
+    stats.connections = sessions_.size();
+    if (closing_) maybe_done();
+}
+
+void ServerHost::close(std::uint16_t ws_code, std::function<void()> done) {
+    if (closing_) return;
+    closing_ = true;
+    done_ = std::move(done);
+    for (auto& l : listeners_) l->close();
+    for (HttpSession* s : std::unordered_set<HttpSession*>(sessions_)) s->shutdown();
+    if (ws) ws->close_all(ws_code, "server shutting down");
+    if (!sessions_.empty() || (ws && ws->open_count() > 0)) {
+        shutdown_timer_ = loop.set_timeout(options_.shutdown_timeout, [this] {
+            shutdown_timer_ = 0;
+            for (HttpSession* s : std::unordered_set<HttpSession*>(sessions_)) s->abort();
+            if (ws) ws->abort_all();
+        });
+    }
+    maybe_done();
+}
+
+void ServerHost::maybe_done() {
+    if (!closing_ || !sessions_.empty() || (ws && ws->open_count() > 0) || !done_) return;
+    if (shutdown_timer_) {
+        loop.clear_timer(shutdown_timer_);
+        shutdown_timer_ = 0;
+    }
+    auto done = std::move(done_);
+    done_ = nullptr;
+    done();
+}
+
+}  // namespace detail
+
+App::App(EventLoop& loop, HttpOptions options)
+    : host_(std::make_unique<detail::ServerHost>(loop, this, options)) {}
+
+App::~App() = default;
+
+int App::listen(const ListenOptions& options) { return host_->listen(options); }
+int App::port() const { return host_->port(); }
+void App::close(std::function<void()> done) { host_->close(CloseCode::GoingAway, std::move(done)); }
+
+App& App::ws(std::string_view path, WsRoute route) {
+    host_->endpoints().add(path, std::move(route));
+    return *this;
+}
+
+std::size_t App::publish(std::string_view topic, std::string_view data, bool binary) {
+    return host_->ws ? host_->ws->publish(topic, data, binary) : 0;
+}
+
+void App::on_access_log(std::function<void(const AccessLogEntry&)> fn) { host_->access_log = std::move(fn); }
+
+void App::log_to_stderr() {
+    on_access_log([](const AccessLogEntry& e) {
+        std::fprintf(stderr, "%.*s %.*s %.*s %d %llu %llums\n", static_cast<int>(e.remote.size()), e.remote.data(),
+                     static_cast<int>(e.method.size()), e.method.data(), static_cast<int>(e.target.size()),
+                     e.target.data(), e.status, static_cast<unsigned long long>(e.body_bytes),
+                     static_cast<unsigned long long>(e.duration_ms));
+    });
+}
+
+const HttpOptions& App::options() const { return host_->http_options(); }
+const HttpStats& App::stats() const { return host_->stats; }
+EventLoop& App::loop() const { return host_->loop; }
+
+std::string error_text(int code) { return code < 0 ? uv_strerror(code) : "ok"; }
+
+}  // namespace duplex

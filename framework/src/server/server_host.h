@@ -1,0 +1,59 @@
+// ServerHost: the HttpHost behind duplex::App and duplex::WsServer: listeners, live sessions, stats, access
+// log, graceful close, and WebSocket endpoints. With a router it is an App (WebSocket upgrades only on paths
+// given to app.ws); without one it is a WebSocket-only listener (plain requests get 426, unknown paths 404).
+//
+// Lifetime: owned by App / WsServer. Threads: loop thread only.
+#pragma once
+
+#include "duplex/app.h"
+#include "http/http_host.h"
+#include "net/listener.h"
+
+#include <memory>
+#include <unordered_set>
+#include <vector>
+
+namespace duplex::detail {
+
+class HttpSession;
+class WsEndpoints;
+
+class ServerHost : public HttpHost {
+public:
+    // router: the App to route plain requests to, or null for a WebSocket-only server.
+    ServerHost(EventLoop& loop, const Router* router, HttpOptions options);
+    ~ServerHost() override;
+
+    int listen(const ListenOptions& o);
+    int port() const { return listeners_.empty() ? 0 : listeners_.front()->port(); }
+    // Graceful close; WebSockets get ws_code.
+    void close(std::uint16_t ws_code, std::function<void()> done);
+    // The WebSocket endpoints, created on first use.
+    WsEndpoints& endpoints();
+
+    // HttpHost
+    const HttpOptions& http_options() const override { return options_; }
+    void handle_request(Request& req, Response& res) override;
+    bool handle_upgrade(Request& req, Response& res, Socket& socket, char* rest, std::size_t n) override;
+    void on_response_done(const Exchange& ex) override;
+    void on_session_open(HttpSession& s) override;
+    void on_session_closed(HttpSession& s) override;
+
+    EventLoop& loop;
+    const Router* router;
+    HttpStats stats;
+    std::function<void(const AccessLogEntry&)> access_log;
+    std::unique_ptr<WsEndpoints> ws;  // created by endpoints()
+
+private:
+    void maybe_done();
+
+    HttpOptions options_;
+    std::vector<std::unique_ptr<Listener>> listeners_;
+    std::unordered_set<HttpSession*> sessions_;
+    bool closing_ = false;
+    TimerId shutdown_timer_ = 0;
+    std::function<void()> done_;
+};
+
+}  // namespace duplex::detail

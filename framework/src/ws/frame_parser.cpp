@@ -1,0 +1,127 @@
+#include "ws/frame_parser.h"
+
+#include <algorithm>
+#include <cstring>
+
+namespace duplex::detail::ws {
+namespace {
+
+constexpr unsigned fin_bit = 0x80;
+constexpr unsigned rsv1_bit = 0x40;
+constexpr unsigned rsv23_bits = 0x30;
+constexpr unsigned opcode_bits = 0x0F;
+constexpr unsigned mask_bit = 0x80;
+constexpr unsigned length_bits = 0x7F;
+constexpr unsigned length16_marker = 126;
+constexpr unsigned length64_marker = 127;
+
+// The whole header's size, known from its first two bytes.
+std::size_t header_size(const unsigned char* bytes) noexcept {
+    const unsigned length = bytes[1] & length_bits;
+    const std::size_t extended = length == length16_marker ? 2 : length == length64_marker ? 8 : 0;
+    return 2 + extended + ((bytes[1] & mask_bit) != 0 ? 4 : 0);
+}
+
+FrameEvent protocol_error(std::string_view reason) noexcept {
+    FrameEvent event;
+    event.kind = FrameEvent::Kind::Error;
+    event.close_code = CloseCode::ProtocolError;
+    event.reason = reason;
+    return event;
+}
+
+}  // namespace
+
+FrameEvent FrameParser::next(char*& pos, char* end) noexcept {
+    return in_payload_ ? read_payload(pos, end) : read_header(pos, end);
+}
+
+FrameEvent FrameParser::read_header(char*& pos, char* end) noexcept {
+    if (pos == end) return {};
+    const auto* in = reinterpret_cast<const unsigned char*>(pos);
+    const auto available = static_cast<std::size_t>(end - pos);
+    if (partial_size_ == 0 && available >= 2 && available >= header_size(in)) {
+        if (const auto why = start_violation(in); !why.empty()) return protocol_error(why);
+        pos += header_size(in);
+        return decode(in);
+    }
+    // The header straddles reads: gather it, checking the first two bytes as soon as they are in.
+    while (true) {
+        const std::size_t wanted = partial_size_ < 2 ? 2 : header_size(partial_);
+        const std::size_t take = std::min(wanted - partial_size_, static_cast<std::size_t>(end - pos));
+        std::memcpy(partial_ + partial_size_, pos, take);
+        pos += take;
+        const bool start_is_new = partial_size_ < 2;
+        partial_size_ += take;
+        if (partial_size_ < wanted) return {};
+        if (start_is_new) {
+            if (const auto why = start_violation(partial_); !why.empty()) return protocol_error(why);
+        }
+        if (partial_size_ == header_size(partial_)) {
+            partial_size_ = 0;
+            return decode(partial_);
+        }
+    }
+}
+
+std::string_view FrameParser::start_violation(const unsigned char* bytes) const noexcept {
+    const unsigned b0 = bytes[0];
+    const unsigned b1 = bytes[1];
+    const auto opcode = static_cast<std::uint8_t>(b0 & opcode_bits);
+    if ((b0 & rsv23_bits) != 0) return "RSV2/RSV3 set";
+    if (!is_defined_opcode(opcode)) return "reserved opcode";
+    const bool control = is_control(static_cast<Opcode>(opcode));
+    if ((b0 & rsv1_bit) != 0) {
+        if (control) return "RSV1 set on a control frame";
+        if (opcode == static_cast<std::uint8_t>(Opcode::Continuation)) return "RSV1 set on a continuation frame";
+        if (!rsv1_allowed_) return "RSV1 set without a negotiated extension";
+    }
+    if (control && (b0 & fin_bit) == 0) return "fragmented control frame";
+    if (control && (b1 & length_bits) > max_control_payload) return "control frame payload over 125 bytes";
+    const bool masked = (b1 & mask_bit) != 0;
+    if (role_ == Role::Server && !masked) return "unmasked frame from a client";
+    if (role_ == Role::Client && masked) return "masked frame from a server";
+    return {};
+}
+
+FrameEvent FrameParser::decode(const unsigned char* bytes) noexcept {
+    std::uint64_t length = bytes[1] & length_bits;
+    std::size_t at = 2;
+    if (length == length16_marker || length == length64_marker) {
+        const std::size_t width = length == length16_marker ? 2 : 8;
+        length = 0;
+        for (std::size_t i = 0; i < width; ++i) length = (length << 8) | bytes[at++];
+        // RFC 6455 5.2: "the most significant bit MUST be 0".
+        if ((length >> 63) != 0) return protocol_error("64-bit payload length has its top bit set");
+    }
+    header_.fin = (bytes[0] & fin_bit) != 0;
+    header_.rsv1 = (bytes[0] & rsv1_bit) != 0;
+    header_.opcode = static_cast<Opcode>(bytes[0] & opcode_bits);
+    header_.masked = (bytes[1] & mask_bit) != 0;
+    if (header_.masked) std::memcpy(header_.mask.data(), bytes + at, header_.mask.size());
+    header_.payload_size = length;
+    remaining_ = length;
+    mask_phase_ = 0;
+    in_payload_ = true;
+    FrameEvent event;
+    event.kind = FrameEvent::Kind::Header;
+    return event;
+}
+
+FrameEvent FrameParser::read_payload(char*& pos, char* end) noexcept {
+    const auto available = static_cast<std::size_t>(end - pos);
+    const auto size = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, available));
+    // An empty frame still yields one (empty) Payload event, so every frame ends with frame_end.
+    if (size == 0 && remaining_ != 0) return {};
+    if (header_.masked) mask_phase_ = apply_mask(pos, pos, size, header_.mask, mask_phase_);
+    remaining_ -= size;
+    in_payload_ = remaining_ != 0;
+    FrameEvent event;
+    event.kind = FrameEvent::Kind::Payload;
+    event.frame_end = !in_payload_;
+    event.payload = std::string_view(pos, size);
+    pos += size;
+    return event;
+}
+
+}  // namespace duplex::detail::ws

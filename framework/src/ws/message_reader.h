@@ -1,0 +1,92 @@
+// Turns a WebSocket byte stream into messages and control frames (RFC 6455 5.4-5.6), for either role.
+// MessageReader: one per connection, owned by the connection's session and living as long as it;
+// single-threaded (the connection's loop thread); pure, no I/O.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "ws/frame_parser.h"
+#include "ws/protocol.h"
+#include "ws/utf8.h"
+
+namespace duplex::detail::ws {
+
+struct ReaderConfig {
+    Role role = Role::Server;
+    bool rsv1_allowed = false;  // true only when permessage-deflate was negotiated
+    // Applies to the bytes as received: for compressed messages, the compressed size (the inflater
+    // enforces its own limit on the inflated size).
+    std::uint64_t max_message_size = 16 * 1024 * 1024;
+    std::uint32_t max_fragments = 1024;  // frames per data message
+};
+
+// What the reader reports. A virtual interface: one indirect call per message or control frame costs
+// nothing next to the work around it, and keeps the reader a plain compiled class.
+// Views passed to these methods live only until the method returns (they point into the buffer given
+// to feed() or into the reader's own buffer). Methods must not throw, must not call feed() and must not
+// destroy the reader.
+class MessageSink {
+public:
+    // A complete Text or Binary message. Uncompressed text has been checked to be UTF-8; compressed
+    // messages (RSV1 on their first frame) are handed over exactly as received, to be inflated and
+    // then checked by the caller.
+    virtual void on_message(Opcode opcode, std::string_view payload, bool compressed) = 0;
+    // A Ping, Pong or Close frame, delivered as soon as it is complete, even between the fragments of a
+    // data message. A Close payload is raw: check it with parse_close_payload (close_frame.h).
+    virtual void on_control(Opcode opcode, std::string_view payload) = 0;
+    // The peer broke the protocol: close with `close_code` (1002, 1007 or 1009).
+    virtual void on_error(std::uint16_t close_code, std::string_view reason) = 0;
+
+protected:
+    ~MessageSink() = default;
+};
+
+class MessageReader {
+public:
+    enum class State : std::uint8_t {
+        Reading,
+        Closed,  // a Close frame was delivered: the peer may send nothing more, later bytes are ignored
+        Failed,  // on_error was called: later bytes are ignored
+    };
+
+    explicit MessageReader(const ReaderConfig& config) noexcept
+        : config_(config), parser_(config.role, config.rsv1_allowed) {}
+
+    // Parses every complete frame in [data, data + size), unmasking in place: the buffer must be writable
+    // and is modified. A whole unfragmented message inside this buffer is delivered as a view into it
+    // (no copy); only partial frames and fragmented messages are copied, into a buffer that grows with
+    // the bytes that actually arrived, never with a peer's declared length.
+    // May throw std::bad_alloc while buffering a partial message; nothing else.
+    void feed(char* data, std::size_t size, MessageSink& sink);
+
+    State state() const noexcept { return state_; }
+
+private:
+    void on_header(MessageSink& sink);
+    void on_data(const FrameEvent& event, MessageSink& sink);
+    void on_control(const FrameEvent& event, MessageSink& sink);
+    void fail(MessageSink& sink, CloseCode code, std::string_view reason);
+
+    ReaderConfig config_;
+    FrameParser parser_;
+    State state_ = State::Reading;
+
+    // The data message in progress (from its first frame's header to its last frame's end).
+    bool in_message_ = false;
+    Opcode message_opcode_ = Opcode::Text;
+    bool compressed_ = false;
+    bool check_utf8_ = false;
+    std::uint32_t fragments_ = 0;
+    Utf8Validator utf8_;
+    std::string message_;  // bytes of the message when it could not be delivered in place
+
+    // A control frame split across reads (at most 125 bytes, so no allocation).
+    std::array<char, max_control_payload> control_{};
+    std::size_t control_size_ = 0;
+};
+
+}  // namespace duplex::detail::ws

@@ -1,0 +1,187 @@
+#include "ws/ws_endpoints.h"
+
+#include "net/socket.h"
+#include "ws/frame_writer.h"
+#include "ws/handshake.h"
+#include "ws/ws_session.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <stdexcept>
+
+namespace duplex::detail {
+
+namespace {
+
+// The refusal as an ordinary response, so it takes its place in the connection's response order.
+void refuse(Response& res, const ws::HandshakeDecision& d) {
+    res.status(d.status);
+    switch (d.error) {
+    case ws::HandshakeError::MethodNotAllowed: res.set("Allow", "GET"); break;
+    case ws::HandshakeError::NotAnUpgrade: res.set("Upgrade", "websocket"); break;
+    case ws::HandshakeError::UnsupportedVersion: res.set("Sec-WebSocket-Version", "13"); break;
+    default: break;
+    }
+    res.set("Connection", "close");
+    res.send(std::string(d.reason) + "\n");
+}
+
+}  // namespace
+
+WsEndpoints::~WsEndpoints() {
+    for (WsSession* s : std::vector<WsSession*>(open_.begin(), open_.end())) {
+        s->detach();
+        s->terminate();
+    }
+}
+
+void WsEndpoints::add(std::string_view path, WsRoute route) {
+    PatternError err;
+    auto p = PathPattern::compile(path, {}, &err);
+    if (!p) throw std::invalid_argument("invalid WebSocket route '" + std::string(path) + "': " + std::string(err.reason));
+    routes_.push_back({std::move(*p), std::make_shared<const WsRoute>(std::move(route))});
+}
+
+const WsEndpoints::Entry* WsEndpoints::find(std::string_view path) const {
+    NameValueList params;
+    for (const Entry& e : routes_)
+        if (e.pattern.match(path, params).matched()) return &e;
+    return nullptr;
+}
+
+bool WsEndpoints::matches(std::string_view path) const { return find(path) != nullptr; }
+
+bool WsEndpoints::upgrade(Request& req, Response& res, Socket& socket, char* rest, std::size_t n) {
+    const Entry* e = find(req.path());
+    if (!e) return false;
+    const WsRoute& route = *e->route;
+    // Repeated headers count as one comma-separated list (RFC 9110 5.3).
+    std::string connection = req.header_all("connection"), upgrade = req.header_all("upgrade"),
+                protocols = req.header_all("sec-websocket-protocol"),
+                extensions = req.header_all("sec-websocket-extensions");
+    ws::UpgradeRequest ur;
+    ur.method = req.method();
+    ur.http_major = req.http_major();
+    ur.http_minor = req.http_minor();
+    ur.host = req.header("host");
+    ur.connection = connection;
+    ur.upgrade = upgrade;
+    ur.version = req.header("sec-websocket-version");
+    ur.key = req.header("sec-websocket-key");
+    ur.protocol = protocols;
+    ur.extensions = extensions;
+    ur.origin = req.header("origin");
+    ws::HandshakeDecision d = ws::check_upgrade_request(ur);
+    if (!d.ok()) {
+        refuse(res, d);
+        return false;
+    }
+    try {
+        if (route.check_origin && !route.check_origin(ur.origin)) {
+            res.status(403).set("Connection", "close").send("Forbidden origin\n");
+            return false;
+        }
+        if (route.onupgrade && !route.onupgrade(req, res)) {
+            if (!res.finished()) res.status(403).set("Connection", "close").send("Forbidden\n");
+            return false;
+        }
+    } catch (const std::exception& ex) {
+        std::fprintf(stderr, "duplex: exception in WebSocket upgrade hook: %s\n", ex.what());
+        if (!res.finished()) res.status(500).set("Connection", "close").send("Internal Server Error\n");
+        return false;
+    }
+    if (res.finished()) return false;
+    std::string chosen;
+    if (route.select_protocol && !d.subprotocols.empty()) {
+        try {
+            chosen = route.select_protocol(d.subprotocols);
+        } catch (...) {
+            chosen.clear();
+        }
+        if (std::find(d.subprotocols.begin(), d.subprotocols.end(), chosen) == d.subprotocols.end()) chosen.clear();
+    }
+    std::optional<ws::DeflateParams> params;
+    std::string ext;
+    const WsOptions& o = route.options;
+    if (o.permessage_deflate) {
+        ws::DeflateConfig cfg;
+        cfg.enabled = true;
+        cfg.server_no_context_takeover = o.server_no_context_takeover;
+        cfg.client_no_context_takeover = o.client_no_context_takeover;
+        cfg.server_max_window_bits = o.server_max_window_bits;
+        cfg.client_max_window_bits = o.client_max_window_bits;
+        params = ws::negotiate_deflate(d.deflate_offers, cfg, ext);
+        if (!params) ext.clear();
+    }
+    ws::append_switching_protocols(d.accept, chosen, ext, {}, socket.output_buffer());
+    socket.commit();
+    auto s = std::make_shared<WsSession>(e->route, ws::Role::Server, std::string(req.target()));
+    socket.set_protocol(s);
+    s->open(socket, params, chosen, ext, this);
+    open_.insert(s.get());
+    if (route.onopen) {
+        WebSocket ws = s->handle();
+        try {
+            route.onopen(ws, req);
+        } catch (const std::exception& ex) {
+            std::fprintf(stderr, "duplex: exception in WebSocket onopen: %s\n", ex.what());
+            s->close(CloseCode::InternalError, "handler error");
+        }
+    }
+    if (n > 0 && s->state() != ReadyState::Closed) s->on_data(rest, n);
+    return true;
+}
+
+bool WsEndpoints::subscribe(WsSession& s, std::string_view topic) {
+    auto& mine = s.topics();
+    if (std::find(mine.begin(), mine.end(), topic) != mine.end()) return false;
+    mine.emplace_back(topic);
+    topics_[std::string(topic)].push_back(&s);
+    return true;
+}
+
+bool WsEndpoints::unsubscribe(WsSession& s, std::string_view topic) {
+    auto& mine = s.topics();
+    auto it = std::find(mine.begin(), mine.end(), topic);
+    if (it == mine.end()) return false;
+    mine.erase(it);
+    auto t = topics_.find(std::string(topic));
+    if (t != topics_.end()) {
+        auto& v = t->second;
+        v.erase(std::remove(v.begin(), v.end(), &s), v.end());
+        if (v.empty()) topics_.erase(t);
+    }
+    return true;
+}
+
+std::size_t WsEndpoints::publish(std::string_view topic, std::string_view data, bool binary) {
+    auto t = topics_.find(std::string(topic));
+    if (t == topics_.end()) return 0;
+    thread_local std::string frame;
+    frame.clear();
+    ws::append_frame(frame, binary ? ws::Opcode::Binary : ws::Opcode::Text, data, true, false, nullptr);
+    std::size_t delivered = 0;
+    // A send may fail a slow subscriber (policy Close); its removal happens later, in its close callback.
+    for (WsSession* s : std::vector<WsSession*>(t->second)) {
+        SendResult r = s->send_prepared(frame);
+        if (r == SendResult::Queued || r == SendResult::Backpressure) ++delivered;
+    }
+    if (frame.capacity() > 1024 * 1024) std::string().swap(frame);
+    return delivered;
+}
+
+void WsEndpoints::on_session_closed(WsSession& s) {
+    for (const std::string& topic : std::vector<std::string>(s.topics())) unsubscribe(s, topic);
+    open_.erase(&s);
+    if (open_.empty() && on_empty) on_empty();
+}
+
+void WsEndpoints::close_all(std::uint16_t code, std::string_view reason) {
+    for (WsSession* s : std::vector<WsSession*>(open_.begin(), open_.end())) s->close(code, reason);
+}
+
+void WsEndpoints::abort_all() {
+    for (WsSession* s : std::vector<WsSession*>(open_.begin(), open_.end())) s->terminate();
+}
+
+}  // namespace duplex::detail

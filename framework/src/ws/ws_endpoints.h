@@ -1,0 +1,65 @@
+// WsEndpoints: the WebSocket routes of one server (WsServer, or App via app.ws): the handshake (validation,
+// hooks, subprotocol, permessage-deflate), the switch of the socket to a WsSession, the set of open sessions,
+// topics and publish, and closing everything on shutdown.
+//
+// Lifetime: owned by its server; sessions refer to it until their on_closed, and the server closes them all
+// before it goes. Threads: loop thread only.
+#pragma once
+
+#include "duplex/request.h"
+#include "duplex/response.h"
+#include "duplex/websocket.h"
+#include "routing/path_pattern.h"
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+namespace duplex::detail {
+
+class Socket;
+class WsSession;
+
+class WsEndpoints {
+public:
+    WsEndpoints() = default;
+    ~WsEndpoints();
+
+    void add(std::string_view path, WsRoute route);
+    // True when `path` (raw, no query) belongs to a route.
+    bool matches(std::string_view path) const;
+
+    // Validates the upgrade request for a known route and switches the socket to a WebSocket session.
+    // On refusal, answers through res (status + headers) and returns false. Unknown path: returns false
+    // without answering.
+    bool upgrade(Request& req, Response& res, Socket& socket, char* rest, std::size_t n);
+
+    bool subscribe(WsSession& s, std::string_view topic);
+    bool unsubscribe(WsSession& s, std::string_view topic);
+    // Frames once, then queues the bytes to every subscriber (each one's backpressure policy applies).
+    // Returns how many subscribers accepted it.
+    std::size_t publish(std::string_view topic, std::string_view data, bool binary);
+    void on_session_closed(WsSession& s);
+
+    void close_all(std::uint16_t code, std::string_view reason);
+    void abort_all();
+    std::size_t open_count() const { return open_.size(); }
+    // Runs whenever the last open session has closed (graceful shutdown waits on it).
+    std::function<void()> on_empty;
+
+private:
+    struct Entry {
+        PathPattern pattern;
+        std::shared_ptr<const WsRoute> route;
+    };
+    const Entry* find(std::string_view path) const;
+
+    std::vector<Entry> routes_;
+    std::unordered_set<WsSession*> open_;
+    std::unordered_map<std::string, std::vector<WsSession*>> topics_;
+};
+
+}  // namespace duplex::detail
