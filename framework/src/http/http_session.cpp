@@ -295,7 +295,7 @@ void HttpSession::on_timeout() {
         fail(408, "Request Timeout");
         return;
     }
-    if (queue_.empty()) socket_->end();  // idle keep-alive connection
+    if (queue_.empty()) socket_->close();  // idle keep-alive connection: nothing owed, nothing to linger for
 }
 
 void HttpSession::on_closed(int) {
@@ -309,8 +309,9 @@ void HttpSession::shutdown() {
     if (!socket_ || closed_) return;
     stop_parsing();
     if (queue_.empty()) {
+        // Nothing owed to this peer: no need to linger for its EOF.
         detach_all();
-        socket_->end();
+        socket_->close();
         return;
     }
     queue_.back()->close_after = true;

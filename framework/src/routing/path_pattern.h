@@ -46,7 +46,8 @@ struct MatchResult {
 //            "*". At most one per pattern, which keeps the backtracking cost of a hostile path bounded.
 //   \c       the byte c taken literally (e.g. "\:" or "\*")
 //   %XX      a literal byte written escaped; literals are compared with the path's escapes decoded, so "/café" and
-//            "/caf%C3%A9" match either spelling of the path, but an escaped "%2F" in a path never matches a '/'.
+//            "/caf%C3%A9" match either spelling of the path; an escaped "%2F" in a path never matches a '/', and a
+//            '%' that starts no valid escape compares as itself (only parameters make malformed escapes a 400).
 // Names are [A-Za-z0-9_]+. Reserved bytes ( ) [ ] { } ? + ! are rejected rather than silently meaning something
 // else than in Express. A parameter cannot directly follow another one, and there are at most kMaxParams.
 class PathPattern {
@@ -66,8 +67,8 @@ private:
     enum class Kind { Literal, Param, Wildcard };
     struct Token {
         Kind kind;
-        std::string text;       // decoded literal bytes (lower-cased unless case-sensitive), or the parameter's name
-        std::size_t slot = 0;   // parameters: their index in pattern order
+        std::string text;      // decoded literal bytes (lower-cased unless case-sensitive), or the parameter's name
+        std::size_t slot = 0;  // parameters: their index in pattern order
     };
     struct Captures;
 

@@ -107,14 +107,14 @@ void ServerHost::close(std::uint16_t ws_code, std::function<void()> done) {
 }
 
 void ServerHost::maybe_done() {
-    if (!closing_ || !sessions_.empty() || (ws && ws->open_count() > 0) || !done_) return;
+    if (!closing_ || !sessions_.empty() || (ws && ws->open_count() > 0)) return;
     if (shutdown_timer_) {
         loop.clear_timer(shutdown_timer_);
         shutdown_timer_ = 0;
     }
     auto done = std::move(done_);
     done_ = nullptr;
-    done();
+    if (done) done();
 }
 
 }  // namespace detail

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Fresh machine to every test: installs what is missing, builds, runs the unit, integration and browser suites,
+# then builds again under AddressSanitizer + UndefinedBehaviorSanitizer and runs the unit and integration suites
+# there too. Ends with one summary line "N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+.ci/install-deps --tests || exit 1
+
+passed=0; failed=0
+run_suites() {  # build dir, then meson test arguments
+    local dir=$1; shift
+    local log
+    log=$(mktemp)
+    meson test -C "$dir" --print-errorlogs "$@" 2>&1 | tee "$log"
+    local ok fail
+    ok=$(grep -E '^Ok:' "$log" | awk '{print $2}'); fail=$(grep -E '^(Fail|Unexpected Pass|Timeout):' "$log" | awk '{s+=$2} END {print s+0}')
+    [[ -z "$ok" ]] && { ok=0; fail=$((fail + 1)); }
+    passed=$((passed + ok)); failed=$((failed + fail))
+    rm -f "$log"
+}
+
+[[ -d build ]] || meson setup build >/dev/null || exit 1
+ninja -C build || exit 1
+run_suites build
+
+[[ -d build-asan ]] || meson setup build-asan -Db_sanitize=address,undefined -Db_lundef=false \
+    --buildtype=debugoptimized >/dev/null || exit 1
+ninja -C build-asan || exit 1
+UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ASAN_OPTIONS=detect_leaks=1 \
+    run_suites build-asan --suite unit --suite integration
+
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
