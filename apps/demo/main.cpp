@@ -36,6 +36,10 @@ int main(int argc, char** argv) {
                   {"ws_messages", ws_messages}});
     });
     app.use(duplex::serve_static(opt.static_dir));
+    // API errors (invalid JSON, body too large, ...) as JSON, as the contract says.
+    app.use_error("/api", [](const duplex::Error& e, duplex::Request&, duplex::Response& res, duplex::Next) {
+        res.status(e.status()).json({{"error", e.status() >= 500 ? "Internal Server Error" : e.message()}});
+    });
 
     wss.route("/ws", {
         .onopen = [](duplex::WebSocket& ws, const duplex::Request&) {

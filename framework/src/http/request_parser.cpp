@@ -165,9 +165,10 @@ RequestParser::Result RequestParser::feed(const char* data, std::size_t len) {
     }
     case HPE_PAUSED_UPGRADE:
         return {Kind::Upgrade, consumed(), 0, {}};
-    case HPE_USER:
-        return {Kind::Error, consumed(), error_status_, error_reason_};
     default:
+        // Our own limits set error_status_; llhttp reports them under different errnos depending on the
+        // callback (HPE_USER, HPE_CB_HEADERS_COMPLETE), so the status decides, not the errno.
+        if (error_status_ != 0) return {Kind::Error, consumed(), error_status_, error_reason_};
         return {Kind::Error, consumed(), 400, llhttp_get_error_reason(&parser_)};
     }
 }

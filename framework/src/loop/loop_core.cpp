@@ -1,5 +1,6 @@
 #include "loop/loop_core.h"
 
+#include "http/http_date.h"
 #include "net/socket.h"
 
 #include <algorithm>
@@ -131,11 +132,9 @@ std::string_view LoopCore::http_date() {
     std::time_t now = std::time(nullptr);
     if (now != date_second_) {
         date_second_ = now;
-        std::tm tm{};
-        gmtime_r(&now, &tm);
-        std::strftime(date_, sizeof date_, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+        date_len_ = format_http_date(now, std::span<char, kHttpDateSize>(date_, kHttpDateSize)).size();
     }
-    return date_;
+    return std::string_view(date_, date_len_);
 }
 
 void LoopCore::post(std::function<void()> fn) {

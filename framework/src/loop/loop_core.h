@@ -78,7 +78,8 @@ private:
     std::map<std::uint64_t, Timer*> timers_;
     std::uint64_t next_timer_id_ = 1;
     std::int64_t date_second_ = -1;
-    char date_[40] = {};
+    char date_[32] = {};
+    std::size_t date_len_ = 0;
 };
 
 }  // namespace duplex::detail
