@@ -3,6 +3,7 @@
 
 #include "duplex/app.h"
 #include "duplex/body.h"
+#include "duplex/client.h"
 #include "duplex/error.h"
 #include "duplex/event_loop.h"
 #include "duplex/http_options.h"

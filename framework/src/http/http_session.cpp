@@ -34,6 +34,12 @@ HttpSession::~HttpSession() = default;
 
 std::string_view HttpSession::date() const { return socket_ ? socket_->core().http_date() : std::string_view(); }
 
+const std::string& HttpSession::remote() {
+    // Once per connection: getpeername + formatting cost more than the rest of a small request.
+    if (remote_.empty() && socket_) remote_ = socket_->peer_address();
+    return remote_;
+}
+
 std::shared_ptr<Exchange> HttpSession::fresh_exchange() {
     std::shared_ptr<Exchange> ex = spare_ ? std::move(spare_) : std::make_shared<Exchange>();
     ex->session = this;
@@ -111,7 +117,7 @@ void HttpSession::dispatch(std::shared_ptr<Exchange> ex) {
         ex->close_after = true;
         stop_parsing();
     }
-    if (ex->req.remote_.empty()) ex->req.remote_ = socket_->peer_address();
+    ex->req.remote_ = remote();
     queue_.push_back(ex);
     {
         Response res(ex);
@@ -136,7 +142,7 @@ void HttpSession::upgrade(char* rest, std::size_t n) {
     ex->session = this;
     ex->queued = true;
     ex->started_ms = uv_now(socket_->core().uv());
-    ex->req.remote_ = socket_->peer_address();
+    ex->req.remote_ = remote();
     queue_.push_back(ex);
     Socket* sock = socket_;
     bool switched;
@@ -166,7 +172,7 @@ void HttpSession::fail(int status, std::string_view why) {
     ex->session = this;
     ex->queued = true;
     ex->keep_alive = false;
-    if (ex->req.remote_.empty()) ex->req.remote_ = socket_->peer_address();
+    ex->req.remote_ = remote();
     queue_.push_back(ex);
     std::string body(why);
     body.push_back('\n');
@@ -309,9 +315,11 @@ void HttpSession::shutdown() {
     if (!socket_ || closed_) return;
     stop_parsing();
     if (queue_.empty()) {
-        // Nothing owed to this peer: no need to linger for its EOF.
         detach_all();
-        socket_->close();
+        // A response finished this loop turn may still sit in the socket: flush it before the FIN (close()
+        // would drop it). With nothing left to send, nothing is owed: no need to linger for the peer's EOF.
+        if (socket_->buffered_amount() > 0) socket_->end();
+        else socket_->close();
         return;
     }
     queue_.back()->close_after = true;

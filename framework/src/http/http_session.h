@@ -60,6 +60,7 @@ private:
     void stop_parsing();
     void detach_all();
     std::shared_ptr<Exchange> fresh_exchange();
+    const std::string& remote();
 
     Socket* socket_;
     HttpHost& host_;
@@ -68,6 +69,7 @@ private:
     std::deque<std::shared_ptr<Exchange>> queue_;  // waiting responses, in request order
     std::shared_ptr<Exchange> spare_;         // recycled exchange: no allocation per keep-alive request
     std::string pending_in_;                  // unparsed bytes while reading is paused
+    std::string remote_;                      // the peer's "ip:port", computed on first use
     bool parsing_stopped_ = false;            // after an error, Connection: close, upgrade or shutdown
     bool peer_eof_ = false;
     bool closed_ = false;

@@ -1,5 +1,6 @@
 #include "http/request_parser.h"
 
+#include <array>
 #include <strings.h>
 
 namespace duplex::detail {
@@ -9,6 +10,22 @@ RequestParser& self(llhttp_t* p) { return *static_cast<RequestParser*>(p->data);
 
 bool iequals(std::string_view a, std::string_view b) {
     return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// RFC 9110 5.6.2 tchar. llhttp's lenient build lets spaces into field names ("Host : x"); a name another hop
+// would read differently is a smuggling vector, and RFC 9112 5.1 says to answer 400.
+constexpr auto kTchar = [] {
+    std::array<bool, 256> t{};
+    for (int c = '0'; c <= '9'; ++c) t[c] = true;
+    for (int c = 'a'; c <= 'z'; ++c) t[c] = t[c - 'a' + 'A'] = true;
+    for (unsigned char c : std::string_view("!#$%&'*+-.^_`|~")) t[c] = true;
+    return t;
+}();
+
+bool all_tchar(const char* at, std::size_t n) {
+    for (std::size_t i = 0; i < n; ++i)
+        if (!kTchar[static_cast<unsigned char>(at[i])]) return false;
+    return true;
 }
 }  // namespace
 
@@ -21,6 +38,8 @@ const llhttp_settings_t RequestParser::settings_ = [] {
     s.on_header_field = on_header_field;
     s.on_header_field_complete = [](llhttp_t* p) {
         auto& r = self(p);
+        // No field bytes at all for this line (llhttp may skip an empty span): a name is required.
+        if (r.in_value_ || r.target_->headers_.back().name_len == 0) return r.limit(400, "Empty header name");
         r.target_->headers_.back().value_off = static_cast<std::uint32_t>(r.target_->storage_.size());
         return 0;
     };
@@ -92,6 +111,7 @@ int RequestParser::on_header_field(llhttp_t* p, const char* at, std::size_t n) {
     }
     r.header_bytes_ += n;
     if (r.header_bytes_ > r.limits_.max_header_bytes) return r.limit(431, "Request Header Fields Too Large");
+    if (!all_tchar(at, n)) return r.limit(400, "Invalid header name");
     q.storage_.append(at, n);
     q.headers_.back().name_len += static_cast<std::uint32_t>(n);
     return 0;

@@ -93,7 +93,8 @@ void send_file(Request& req, Response res, const FileInfo& file, std::chrono::se
         res.end();
         return;
     }
-    int fd = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC);
+    // The path is canonical (no symlinks left): O_NOFOLLOW narrows the race with a symlink swapped in since.
+    int fd = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0) throw Error(errno == ENOENT ? 404 : 500, "cannot open file");
     auto stream = std::make_shared<FileStream>(std::move(res));
     stream->fd = fd;

@@ -1,0 +1,152 @@
+#include "client/client_handshake.h"
+
+#include "client/tcp_connector.h"
+#include "loop/loop_core.h"
+#include "net/socket.h"
+#include "ws/http_tokens.h"
+#include "ws/ws_session.h"
+
+#include <cstdio>
+#include <exception>
+
+namespace duplex::detail::client {
+namespace {
+
+// Headers the handshake writes itself: a second copy would make the request ambiguous.
+bool is_handshake_header(std::string_view name) {
+    constexpr std::string_view sec = "sec-websocket-";
+    return ws::ascii_iequals(name, "host") || ws::ascii_iequals(name, "upgrade") ||
+           ws::ascii_iequals(name, "connection") ||
+           (name.size() >= sec.size() && ws::ascii_iequals(name.substr(0, sec.size()), sec));
+}
+
+std::uint64_t ms(std::chrono::milliseconds d) { return static_cast<std::uint64_t>(d.count()); }
+
+}  // namespace
+
+ClientHandshake::ClientHandshake(LoopCore& core, std::shared_ptr<WsSession> session, std::string url,
+                                 ClientOptions options)
+    : core_(core), session_(std::move(session)), url_text_(std::move(url)), options_(std::move(options)) {}
+
+ClientHandshake::~ClientHandshake() = default;
+
+void ClientHandshake::start_soon() {
+    core_.set_timer(0, 0, [self = shared_from_this()] { self->start(); }, false);
+}
+
+void ClientHandshake::start() {
+    if (finished_) return;  // closed before the loop got here
+    if (std::string_view error = parse_ws_url(url_text_, url_); !error.empty()) return fail(error);
+    if (std::string_view error = prepare_request(); !error.empty()) return fail(error);
+    auto connector = std::make_shared<TcpConnector>(
+        core_, [self = shared_from_this()](Socket* socket, const std::string& error) {
+            self->on_connected(socket, error);
+        });
+    connector_ = connector;
+    connector->start(url_.host, url_.port, options_.connect_timeout);
+}
+
+std::string_view ClientHandshake::prepare_request() {
+    key_ = ws::make_client_key();
+    if (!key_) return "No strong randomness for Sec-WebSocket-Key";
+    for (const std::string& p : options_.protocols) protocol_views_.push_back(p);
+    for (const auto& [name, value] : options_.headers) {
+        if (is_handshake_header(name)) return "Extra header repeats one the handshake sets (Host, Upgrade, "
+                                              "Connection, Sec-WebSocket-*)";
+        header_views_.push_back({name, value});
+    }
+    const WsOptions& o = options_.options;
+    request_.host = url_.host;
+    request_.port = url_.port;
+    request_.target = url_.target;
+    request_.key = *key_;
+    request_.subprotocols = protocol_views_;
+    request_.extra_headers = header_views_;
+    request_.deflate.enabled = o.permessage_deflate;
+    request_.deflate.server_no_context_takeover = o.server_no_context_takeover;
+    request_.deflate.client_no_context_takeover = o.client_no_context_takeover;
+    request_.deflate.server_max_window_bits = o.server_max_window_bits;
+    request_.deflate.client_max_window_bits = o.client_max_window_bits;
+    if (!ws::append_client_request(request_, request_bytes_)) return "Invalid subprotocol name or extra header";
+    return {};
+}
+
+void ClientHandshake::on_connected(Socket* socket, const std::string& error) {
+    if (!socket) return fail(error);
+    if (finished_) {
+        socket->close();
+        return;
+    }
+    socket_ = socket;
+    socket->start(shared_from_this());
+    socket->write(request_bytes_);
+    socket->set_timeout(ms(options_.handshake_timeout));
+}
+
+void ClientHandshake::on_data(char* data, std::size_t len) {
+    if (finished_) return;
+    const ResponseParser::Result r = parser_.feed(data, len);
+    if (r.kind == ResponseParser::Kind::NeedMore) return;
+    if (r.kind == ResponseParser::Kind::Error) return fail(r.reason);
+    const ws::ClientHandshakeResult result = ws::check_upgrade_response(parser_.upgrade_response(), request_);
+    if (!result.ok()) {
+        if (parser_.status() == 101) return fail(result.error);
+        return fail(std::string(result.error) + " (got " + std::to_string(parser_.status()) + ")");
+    }
+    open(result, data + r.consumed, len - r.consumed);
+}
+
+void ClientHandshake::open(const ws::ClientHandshakeResult& result, char* rest, std::size_t rest_len) {
+    finished_ = true;
+    std::shared_ptr<WsSession> session = std::move(session_);
+    Socket& socket = *socket_;
+    socket_ = nullptr;
+    socket.set_timeout(0);
+    socket.set_protocol(session);  // we stay alive until the socket's call into on_data returns
+    session->open(socket, result.deflate, result.subprotocol,
+                  result.deflate ? parser_.header("sec-websocket-extensions") : std::string(), nullptr);
+    if (options_.onopen) {
+        WebSocket ws = session->handle();
+        try {
+            options_.onopen(ws);
+        } catch (const std::exception& e) {
+            std::fprintf(stderr, "duplex: exception in WebSocket onopen: %s\n", e.what());
+            session->close(CloseCode::InternalError, "handler error");
+        } catch (...) {
+            std::fprintf(stderr, "duplex: unknown exception in WebSocket onopen\n");
+            session->close(CloseCode::InternalError, "handler error");
+        }
+    }
+    if (rest_len > 0 && session->state() != ReadyState::Closed) session->on_data(rest, rest_len);
+}
+
+void ClientHandshake::on_eof() { fail("Server closed the connection during the handshake"); }
+
+void ClientHandshake::on_timeout() { fail("Server did not answer the handshake in time"); }
+
+void ClientHandshake::on_closed(int status) {
+    socket_ = nullptr;
+    if (finished_) return;
+    fail(status < 0 ? std::string("Connection lost during the handshake: ") + uv_strerror(status)
+                    : std::string("Connection closed during the handshake"));
+}
+
+void ClientHandshake::stop() {
+    finished_ = true;
+    if (auto connector = connector_.lock()) connector->cancel();
+    if (socket_) socket_->close();  // its on_closed comes back here and finds us finished
+    socket_ = nullptr;
+}
+
+void ClientHandshake::abandon() {
+    if (!finished_) stop();
+}
+
+void ClientHandshake::fail(std::string_view why) {
+    if (finished_) return;
+    stop();
+    std::shared_ptr<WsSession> session = std::move(session_);
+    if (session) session->fail_connecting(std::string(why));
+}
+
+}  // namespace duplex::detail::client

@@ -1,0 +1,34 @@
+// duplex::connect: adapts the browser-shaped ClientOptions to the WsRoute every WsSession runs on, and starts
+// the handshake.
+#include "duplex/client.h"
+
+#include "client/client_handshake.h"
+#include "ws/ws_session.h"
+
+namespace duplex {
+
+WebSocket connect(EventLoop& loop, std::string_view url, ClientOptions options) {
+    auto route = std::make_shared<WsRoute>();
+    route->onmessage = std::move(options.onmessage);
+    route->onerror = std::move(options.onerror);
+    route->ondrain = std::move(options.ondrain);
+    route->onping = std::move(options.onping);
+    route->onpong = std::move(options.onpong);
+    auto onclose = std::move(options.onclose);
+    route->options = options.options;
+    auto session = std::make_shared<detail::WsSession>(route, detail::ws::Role::Client, std::string(url));
+    auto handshake = std::make_shared<detail::client::ClientHandshake>(loop.core(), session, std::string(url),
+                                                                       std::move(options));
+    // The route only holds a weak reference: a close() while CONNECTING must stop the handshake at once, and
+    // the handshake owns the session that owns this route.
+    route->onclose = [weak = std::weak_ptr(handshake), user = std::move(onclose)](WebSocket& ws,
+                                                                                           const CloseEvent& ev) {
+        if (auto h = weak.lock()) h->abandon();
+        if (user) user(ws, ev);
+    };
+    WebSocket ws = session->handle();
+    handshake->start_soon();
+    return ws;
+}
+
+}  // namespace duplex
