@@ -4,6 +4,7 @@
 #include "static/locate_file.h"
 #include "static/resolve_path.h"
 
+#include <cstdlib>
 #include <stdexcept>
 #include <sys/stat.h>
 
@@ -57,13 +58,17 @@ Middleware serve_static(const std::string& root, StaticOptions options) {
 }
 
 void Response::send_file(const std::string& path) {
+    // Canonical first: the sender opens with O_NOFOLLOW, and a caller's path may legitimately be a symlink.
+    char* real = ::realpath(path.c_str(), nullptr);
+    std::string canonical = real ? real : "";
+    std::free(real);
     struct stat st{};
-    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (canonical.empty() || ::stat(canonical.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
         status(404).send("Not Found\n");
         return;
     }
     std::int64_t mtime_ms = static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1000 + st.st_mtim.tv_nsec / 1000000;
-    sf::send_file(req(), *this, {path, static_cast<std::uint64_t>(st.st_size), mtime_ms}, std::chrono::seconds(0));
+    sf::send_file(req(), *this, {canonical, static_cast<std::uint64_t>(st.st_size), mtime_ms}, std::chrono::seconds(0));
 }
 
 }  // namespace duplex
