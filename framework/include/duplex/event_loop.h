@@ -3,6 +3,8 @@
 // Lifetime: create it first and destroy it last: every App, WsServer and WebSocket client refers to it.
 // Threads: every method except post() must be called on the thread that calls run() (or before run()).
 // post() may be called from any thread at any time while the EventLoop object exists.
+// Process-wide effect: constructing an EventLoop ignores SIGPIPE (a vanished peer is an error on its
+// connection, never a reason for the process to die).
 #pragma once
 
 #include <chrono>

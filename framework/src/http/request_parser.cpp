@@ -166,6 +166,9 @@ int RequestParser::on_message_complete(llhttp_t* p) {
 }
 
 RequestParser::Result RequestParser::feed(const char* data, std::size_t len) {
+    // After an error llhttp returns it again, but with its error position still in the earlier buffer: answer
+    // here that nothing of this one was consumed.
+    if (error_status_ != 0) return {Kind::Error, 0, error_status_, error_reason_};
     llhttp_errno_t err = llhttp_execute(&parser_, data, len);
     auto consumed = [&] {
         const char* pos = llhttp_get_error_pos(&parser_);
@@ -188,8 +191,11 @@ RequestParser::Result RequestParser::feed(const char* data, std::size_t len) {
     default:
         // Our own limits set error_status_; llhttp reports them under different errnos depending on the
         // callback (HPE_USER, HPE_CB_HEADERS_COMPLETE), so the status decides, not the errno.
-        if (error_status_ != 0) return {Kind::Error, consumed(), error_status_, error_reason_};
-        return {Kind::Error, consumed(), 400, llhttp_get_error_reason(&parser_)};
+        if (error_status_ == 0) {
+            error_status_ = 400;
+            error_reason_ = llhttp_get_error_reason(&parser_);
+        }
+        return {Kind::Error, consumed(), error_status_, error_reason_};
     }
 }
 

@@ -30,8 +30,10 @@ Response::~Response() {
                  static_cast<int>(ex.req.method().size()), ex.req.method().data(),
                  static_cast<int>(ex.req.path().size()), ex.req.path().data());
     if (ex.headers_sent) {
-        // A body was streaming: it is incomplete, and only closing the connection says so.
+        // A body was streaming: it is incomplete, and only closing the connection says so. No last-chunk:
+        // "0\r\n\r\n" would tell the client the truncated body is complete.
         ex.close_after = true;
+        ex.chunked = false;
         detail::end_response(ex);
     } else {
         detail::send_error(ex, 500, "Internal Server Error\n", false);

@@ -2,9 +2,15 @@
 
 #include "loop/loop_core.h"
 
+#include <csignal>
+
 namespace duplex {
 
-EventLoop::EventLoop() : core_(std::make_unique<detail::LoopCore>()) {}
+EventLoop::EventLoop() : core_(std::make_unique<detail::LoopCore>()) {
+    // libuv writes to sockets with write(2): a peer that left would kill the process with SIGPIPE. The
+    // error (EPIPE) is handled per connection instead, as every network server does.
+    std::signal(SIGPIPE, SIG_IGN);
+}
 
 EventLoop::~EventLoop() = default;
 

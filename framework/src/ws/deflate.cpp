@@ -121,6 +121,12 @@ Deflater::Deflater(Deflater&&) noexcept = default;
 Deflater& Deflater::operator=(Deflater&&) noexcept = default;
 
 bool Deflater::deflate(std::string_view message, std::string& out) {
+    // An empty message is one empty stored block, 00 00 00 ff ff, sent as 00 (RFC 7692 7.2.3.6). zlib cannot make it
+    // after an earlier message: a second Z_SYNC_FLUSH with no new input is "no progress" and writes nothing.
+    if (message.empty()) {
+        out.push_back('\0');
+        return true;
+    }
     if (!stream_) {
         auto z = std::make_unique<z_stream>();
         // See deflate.h: window 8 becomes 9 bits with distance-1 matches only.

@@ -47,7 +47,7 @@ std::string_view status_text(int status) {
 }
 
 bool is_safe_field(const HeaderField& field) {
-    return is_token(field.name) && field.value.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
+    return is_token(field.name) && is_field_value(field.value);
 }
 
 void append_field(std::string_view name, std::string_view value, std::string& out) {

@@ -61,7 +61,8 @@ HandshakeDecision check_upgrade_request(const UpgradeRequest& request);
 
 // Appends "HTTP/1.1 101 Switching Protocols" with Upgrade, Connection, Sec-WebSocket-Accept, then
 // Sec-WebSocket-Protocol / Sec-WebSocket-Extensions when not empty, then `extra`, then the blank line.
-// False (and `out` unchanged) if an extra header could split the response (name not a token, CR/LF/NUL in a value).
+// False (and `out` unchanged) if an extra header is malformed: a name that is not a token, or a value holding a
+// control byte other than HTAB (CR/LF/NUL would split the response, the others make strict clients refuse it).
 bool append_switching_protocols(std::string_view accept, std::string_view subprotocol, std::string_view extensions,
                                 std::span<const HeaderField> extra, std::string& out);
 

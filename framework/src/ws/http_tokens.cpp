@@ -17,6 +17,14 @@ bool is_token(std::string_view s) noexcept {
 
 bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
 
+bool is_field_value(std::string_view s) noexcept {
+    for (const char c : s) {
+        const auto byte = static_cast<unsigned char>(c);
+        if ((byte < 0x20 && c != '\t') || byte == 0x7f) return false;
+    }
+    return true;
+}
+
 std::string_view trim_ows(std::string_view s) noexcept {
     while (!s.empty() && is_ows(s.front())) s.remove_prefix(1);
     while (!s.empty() && is_ows(s.back())) s.remove_suffix(1);

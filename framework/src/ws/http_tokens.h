@@ -10,6 +10,9 @@ namespace duplex::detail::ws {
 bool is_tchar(char c) noexcept;
 bool is_token(std::string_view s) noexcept;  // non-empty, tchar only
 bool is_ows(char c) noexcept;                // SP or HTAB
+// A header field value as RFC 9110 5.5 allows it: visible bytes, obs-text (0x80-0xFF), SP and HTAB; no other control
+// byte, so CR/LF/NUL cannot split a message and strict parsers (llhttp among them) accept what we write.
+bool is_field_value(std::string_view s) noexcept;
 std::string_view trim_ows(std::string_view s) noexcept;
 bool ascii_iequals(std::string_view a, std::string_view b) noexcept;
 
