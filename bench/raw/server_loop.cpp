@@ -1,0 +1,178 @@
+#include "server_loop.h"
+
+#include "http_reply.h"
+#include "ws_echo.h"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/epoll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <stdexcept>
+
+namespace raw {
+
+namespace {
+
+volatile std::sig_atomic_t g_stop = 0;
+
+void on_signal(int) { g_stop = 1; }
+
+constexpr int max_events = 512;
+
+void watch(int epoll_fd, int fd, std::uint32_t events, int op) {
+    epoll_event ev{};
+    ev.events = events;
+    ev.data.fd = fd;
+    epoll_ctl(epoll_fd, op, fd, &ev);
+}
+
+}  // namespace
+
+ServerLoop::ServerLoop(int http_listener, int ws_listener)
+    : http_listener_(http_listener), ws_listener_(ws_listener), epoll_fd_(epoll_create1(EPOLL_CLOEXEC)),
+      read_buffer_(256 * 1024) {
+    if (epoll_fd_ < 0) throw std::runtime_error("epoll_create1 failed");
+    watch(epoll_fd_, http_listener_, EPOLLIN, EPOLL_CTL_ADD);
+    watch(epoll_fd_, ws_listener_, EPOLLIN, EPOLL_CTL_ADD);
+    struct sigaction action {};
+    action.sa_handler = on_signal;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, nullptr);
+    sigaction(SIGTERM, &action, nullptr);
+    std::signal(SIGPIPE, SIG_IGN);
+}
+
+ServerLoop::~ServerLoop() {
+    for (std::size_t fd = 0; fd < conns_.size(); ++fd)
+        if (conns_[fd]) ::close(static_cast<int>(fd));
+    ::close(epoll_fd_);
+}
+
+void ServerLoop::run() {
+    epoll_event events[max_events];
+    while (!g_stop) {
+        const int n = epoll_wait(epoll_fd_, events, max_events, 100);  // the timeout only bounds signal latency
+        for (int i = 0; i < n; ++i) {
+            const int fd = events[i].data.fd;
+            if (fd == http_listener_) {
+                accept_all(fd, Kind::http);
+                continue;
+            }
+            if (fd == ws_listener_) {
+                accept_all(fd, Kind::ws_handshake);
+                continue;
+            }
+            if (static_cast<std::size_t>(fd) >= conns_.size() || !conns_[fd]) continue;  // closed earlier this turn
+            Conn& conn = *conns_[fd];
+            if (events[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) on_readable(fd, conn);
+            if ((events[i].events & EPOLLOUT) && conns_[fd]) flush(fd, conn);
+        }
+    }
+}
+
+void ServerLoop::accept_all(int listener, Kind kind) {
+    for (;;) {
+        const int fd = accept4(listener, nullptr, nullptr, SOCK_NONBLOCK | SOCK_CLOEXEC);
+        if (fd < 0) return;  // EAGAIN, or out of descriptors: the listener stays readable and we retry next turn
+        const int one = 1;
+        setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+        if (static_cast<std::size_t>(fd) >= conns_.size()) conns_.resize(static_cast<std::size_t>(fd) + 1);
+        conns_[fd] = std::make_unique<Conn>();
+        conns_[fd]->kind = kind;
+        watch(epoll_fd_, fd, EPOLLIN, EPOLL_CTL_ADD);
+    }
+}
+
+void ServerLoop::on_readable(int fd, Conn& conn) {
+    const ssize_t n = ::recv(fd, read_buffer_.data(), read_buffer_.size(), 0);
+    if (n <= 0) {
+        if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+        close_conn(fd);
+        return;
+    }
+    const std::string_view data(read_buffer_.data(), static_cast<std::size_t>(n));
+    std::size_t used = 0;
+    bool ok;
+    // Work straight from the shared read buffer; only an incomplete tail is copied into the connection.
+    if (conn.in.empty()) {
+        ok = process(conn, data, used);
+        if (ok && used < data.size()) conn.in.assign(data.substr(used));
+    } else {
+        conn.in.append(data);
+        ok = process(conn, conn.in, used);
+        if (ok) conn.in.erase(0, used);
+    }
+    if (!ok) {
+        close_conn(fd);
+        return;
+    }
+    if (!conn.out.empty()) flush(fd, conn);
+}
+
+// Returns false when the connection must close now.
+bool ServerLoop::process(Conn& conn, std::string_view data, std::size_t& used) {
+    used = 0;
+    if (conn.kind == Kind::http) {
+        used = answer_requests(data, conn.out);
+        return true;
+    }
+    if (conn.kind == Kind::ws_handshake) {
+        switch (answer_upgrade(data, conn.out, used)) {
+        case UpgradeResult::need_more: return true;
+        case UpgradeResult::rejected: return false;
+        case UpgradeResult::upgraded:
+            conn.kind = Kind::ws_open;
+            conn.release_out = true;
+            break;
+        }
+    }
+    std::size_t frames = 0;
+    const EchoResult result = echo_frames(data.substr(used), conn.out, frames);
+    used += frames;
+    if (result == EchoResult::protocol_error) return false;
+    if (result == EchoResult::close) conn.closing = true;
+    return true;
+}
+
+void ServerLoop::flush(int fd, Conn& conn) {
+    while (conn.out_sent < conn.out.size()) {
+        const ssize_t n = ::send(fd, conn.out.data() + conn.out_sent, conn.out.size() - conn.out_sent, MSG_NOSIGNAL);
+        if (n > 0) {
+            conn.out_sent += static_cast<std::size_t>(n);
+            continue;
+        }
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0 && errno == EAGAIN) {
+            set_want_write(fd, conn, true);
+            return;
+        }
+        close_conn(fd);
+        return;
+    }
+    if (conn.release_out) {
+        std::string().swap(conn.out);
+        conn.release_out = false;
+    } else {
+        conn.out.clear();
+    }
+    conn.out_sent = 0;
+    set_want_write(fd, conn, false);
+    if (conn.closing) close_conn(fd);
+}
+
+void ServerLoop::set_want_write(int fd, Conn& conn, bool on) {
+    if (conn.want_write == on) return;
+    conn.want_write = on;
+    watch(epoll_fd_, fd, EPOLLIN | (on ? EPOLLOUT : 0u), EPOLL_CTL_MOD);
+}
+
+void ServerLoop::close_conn(int fd) {
+    ::close(fd);
+    conns_[fd].reset();
+}
+
+}  // namespace raw

@@ -1,0 +1,74 @@
+// The servers bench/run compares. Each takes the demo's flags, prints the demo's two ready lines, runs pinned to
+// the server core, and is started fresh for every measurement so that no run inherits another's heap or sockets.
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+const processes = require('./processes');
+
+const bench = path.join(__dirname, '..');
+const labels = { duplex: 'duplex', express_ws: 'express+ws', uws: 'uWebSockets.js', raw: 'raw epoll' };
+
+// workloads: the ones the server implements. The raw ceiling has no files and no broadcast.
+function definitions(paths) {
+  return [
+    {
+      id: 'duplex', label: labels.duplex, command: paths.demo, args: [],
+      workloads: 'all',
+    },
+    {
+      id: 'express_ws', label: labels.express_ws, command: process.execPath, args: [path.join(bench, 'peers', 'express_ws.js')],
+      workloads: 'all',
+    },
+    {
+      id: 'uws', label: labels.uws, command: process.execPath, args: [path.join(bench, 'peers', 'uws.js')],
+      workloads: 'all',
+    },
+    {
+      id: 'raw', label: labels.raw, command: paths.raw, args: [],
+      workloads: ['http_hello', 'ws_echo_32', 'ws_echo_16k', 'ws_idle_10k', 'ws_connect'],
+    },
+  ];
+}
+
+// The servers to run, with the reason each missing one is left out.
+function available(paths, wanted) {
+  const servers = [];
+  const skipped = [];
+  for (const server of definitions(paths)) {
+    if (wanted && !wanted.includes(server.id)) continue;
+    if (server.id === 'duplex' && paths.duplexStatus !== 'built') {
+      skipped.push({ id: server.id, reason: paths.duplexStatus });
+    } else if (!fs.existsSync(server.command)) {
+      skipped.push({ id: server.id, reason: `${server.command} does not exist` });
+    } else {
+      servers.push(server);
+    }
+  }
+  return { servers, skipped };
+}
+
+function supports(server, workload) {
+  return server.workloads === 'all' || server.workloads.includes(workload);
+}
+
+// Starts the server on fresh ports and resolves once both ready lines are out.
+async function launch(server, { staticDir, cpu }) {
+  const httpPort = await processes.freePort();
+  const wsPort = await processes.freePort();
+  const args = [...server.args, '--host', '127.0.0.1', '--http-port', String(httpPort), '--ws-port', String(wsPort),
+    '--static', staticDir, '--quiet'];
+  const child = processes.start(server.command, args, { cpu });
+  try {
+    await processes.waitForOutput(child, [
+      `HTTP listening on http://127.0.0.1:${httpPort}`,
+      `WebSocket listening on ws://127.0.0.1:${wsPort}`,
+    ], 15000);
+  } catch (e) {
+    await processes.stop(child, 1000);
+    throw new Error(`${server.label} did not start: ${e.message}`);
+  }
+  return { child, pid: child.pid, httpPort, wsPort };
+}
+
+module.exports = { labels, available, supports, launch };
