@@ -114,8 +114,10 @@ void LoopCore::on_tick(uv_timer_t* t) { static_cast<LoopCore*>(t->data)->tick();
 void LoopCore::tick() {
     std::uint64_t now = uv_now(&loop_);
     std::vector<Socket*> expired;
-    for (Socket* s : tracked_)
+    for (Socket* s : tracked_) {
         if (s->deadline_ != 0 && s->deadline_ <= now) expired.push_back(s);
+        s->release_idle_buffer();
+    }
     // Sockets are freed only in their close callback, after this loop phase: the pointers stay valid.
     for (Socket* s : expired) {
         if (s->deadline_ == 0 || s->deadline_ > now) continue;

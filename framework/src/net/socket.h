@@ -84,6 +84,11 @@ private:
     static void on_shutdown(uv_shutdown_t* req, int status);
     static void on_close(uv_handle_t* h);
     void expire();
+    // An empty output buffer keeps its capacity between writes (no allocation per message); the loop's tick
+    // gives it back on idle connections so that 10,000 idle sockets do not each hold their last write's size.
+    void release_idle_buffer() {
+        if (out_.empty() && out_.capacity() > 15) std::string().swap(out_);
+    }
     void after_drain();
     void shutdown_now();
 
