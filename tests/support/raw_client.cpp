@@ -34,6 +34,12 @@ RawClient::RawClient(int port, const char* host) { connect(port, host); }
 
 RawClient::~RawClient() { close(); }
 
+RawClient RawClient::adopt(int fd) {
+    RawClient c;
+    c.fd_ = fd;
+    return c;
+}
+
 bool RawClient::connect(int port, const char* host) {
     close();
     fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -31,6 +31,8 @@ public:
     RawClient(RawClient&& o) noexcept : fd_(o.fd_), buffer_(std::move(o.buffer_)) { o.fd_ = -1; }
 
     bool connect(int port, const char* host = "127.0.0.1");
+    // Takes ownership of an already connected socket (one a test's own listener accepted).
+    static RawClient adopt(int fd);
     bool connected() const { return fd_ >= 0; }
     int fd() const { return fd_; }
     // Sends everything (blocking, bounded). False on error.

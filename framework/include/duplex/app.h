@@ -68,6 +68,8 @@ public:
     void on_access_log(std::function<void(const AccessLogEntry&)> fn);
     void log_to_stderr();
 
+    // The HTTP options this App was built with (Router::options(path, ...) still registers OPTIONS routes).
+    using Router::options;
     const HttpOptions& options() const;
     const HttpStats& stats() const;
     EventLoop& loop() const;

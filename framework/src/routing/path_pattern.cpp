@@ -22,8 +22,29 @@ char ascii_lower(char c) noexcept { return c >= 'A' && c <= 'Z' ? static_cast<ch
 }  // namespace
 
 // Where each parameter matched, as raw slices of the path; only decoded once the whole pattern has matched.
+// Also what backtracking already learnt: without it "/:a-:b-:c/end" against a long run of '-' tries every way to cut
+// the run, O(n^3) (seconds of loop time for a path of a few KiB).
 struct PathPattern::Captures {
     std::array<std::string_view, kMaxParams> spans;
+    // The tokens after a parameter or wildcard depend only on where they start, so once they failed from every end in
+    // (failed_above, failed_limit], no later attempt with the same limit (same segment, or the path's end) retries
+    // those ends: each end is tried at most once per limit.
+    std::array<std::size_t, kMaxParams> failed_above;
+    std::array<std::size_t, kMaxParams> failed_limit;
+
+    Captures() {
+        failed_above.fill(npos);
+        failed_limit.fill(npos);
+    }
+    // The highest end still worth trying for `slot` when its ends may go up to `limit`.
+    std::size_t untried_up_to(std::size_t slot, std::size_t limit) const noexcept {
+        return failed_limit[slot] == limit ? std::min(failed_above[slot], limit) : limit;
+    }
+    // Every end in (pos, limit] failed for `slot`.
+    void failed(std::size_t slot, std::size_t pos, std::size_t limit) noexcept {
+        failed_above[slot] = failed_limit[slot] == limit ? std::min(failed_above[slot], pos) : pos;
+        failed_limit[slot] = limit;
+    }
 };
 
 std::optional<PathPattern> PathPattern::compile(std::string_view text, PathPatternOptions options,
@@ -118,23 +139,27 @@ std::size_t PathPattern::match_from(std::size_t token, std::string_view path, st
     }
     case Kind::Param: {
         const std::size_t segment_end = std::min(path.find('/', pos), path.size());
-        for (std::size_t end = pos + 1; end <= segment_end; ++end) {  // shortest first, like Express's [^/]+?
+        const std::size_t last = captures.untried_up_to(t.slot, segment_end);
+        for (std::size_t end = pos + 1; end <= last; ++end) {  // shortest first, like Express's [^/]+?
             const std::size_t consumed = match_from(token + 1, path, end, captures);
             if (consumed != npos) {
                 captures.spans[t.slot] = path.substr(pos, end - pos);
                 return consumed;
             }
         }
+        captures.failed(t.slot, pos, segment_end);
         return npos;
     }
     case Kind::Wildcard:
-        for (std::size_t end = path.size(); end > pos; --end) {  // longest first
+        // Longest first; the ends above `untried_up_to` failed already, so skipping them keeps that order.
+        for (std::size_t end = captures.untried_up_to(t.slot, path.size()); end > pos; --end) {
             const std::size_t consumed = match_from(token + 1, path, end, captures);
             if (consumed != npos) {
                 captures.spans[t.slot] = path.substr(pos, end - pos);
                 return consumed;
             }
         }
+        captures.failed(t.slot, pos, path.size());
         return npos;
     }
     return npos;

@@ -53,7 +53,9 @@ Resolved resolve_path(std::string_view root, std::string_view raw_path, Dotfiles
     if (raw_path.empty() || raw_path.front() != '/') out.push_back('/');
     const std::size_t decoded_from = out.size();
     const DecodeStatus decoded = percent_decode(raw_path, out, DecodeOptions{.reject_nul = true});
-    if (decoded != DecodeStatus::Ok) return {ResolveStatus::BadRequest, false};
+    // A raw NUL is refused like "%00": open() would stop there and serve another file than the one named.
+    if (decoded != DecodeStatus::Ok || out.find('\0', decoded_from) != std::string::npos)
+        return {ResolveStatus::BadRequest, false};
     const bool wants_directory = out.size() > decoded_from && out.back() == '/';
 
     if (!normalise_in_place(out, base)) return {ResolveStatus::Forbidden, wants_directory};

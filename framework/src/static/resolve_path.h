@@ -16,7 +16,7 @@ enum class Dotfiles {
 
 enum class ResolveStatus {
     Ok = 200,
-    BadRequest = 400,  // malformed %-escape, or a decoded NUL byte
+    BadRequest = 400,  // malformed %-escape, or a NUL byte (escaped or not)
     Forbidden = 403,   // a ".." that would climb above the root, or a dotfile under Dotfiles::Deny
     NotFound = 404,    // a dotfile under Dotfiles::Ignore
 };

@@ -1,0 +1,193 @@
+// The HTTP half of the demo contract (shared/demo-contract.md), item by item, against the real demo binary
+// started on free ports with the repository's static/ directory.
+#include "support/process.h"
+#include "support/raw_client.h"
+
+#include <doctest/doctest.h>
+
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <cstdint>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+using namespace testing_support;
+
+namespace {
+
+std::string read_file(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+// The demo on free ports; its first two stdout lines name them.
+struct Demo {
+    Process proc{{build_root() + "/apps/demo/demo", "--http-port", "0", "--ws-port", "0", "--quiet", "--static",
+                  source_root() + "/static"}};
+    int port = 0;
+    Demo() {
+        REQUIRE(proc.started());
+        auto http = proc.read_line(10s);
+        auto ws = proc.read_line(10s);
+        REQUIRE(http);
+        REQUIRE(ws);
+        REQUIRE(http->find("HTTP listening on http://") == 0);
+        port = std::stoi(http->substr(http->rfind(':') + 1));
+    }
+    HttpResponse request(const std::string& method, const std::string& target, const std::string& extra = "",
+                         const std::string& body = "") const {
+        std::string head = method + " " + target + " HTTP/1.1\r\nHost: demo\r\n" + extra;
+        if (!body.empty() || method == "POST") head += "Content-Length: " + std::to_string(body.size()) + "\r\n";
+        auto r = http_request(port, head + "\r\n" + body, method == "HEAD");
+        REQUIRE(r);
+        return *r;
+    }
+    // Graceful stop on SIGTERM: the contract says exit 0.
+    void stop() {
+        proc.signal(SIGTERM);
+        CHECK(proc.wait(10s) == 0);
+    }
+};
+
+}  // namespace
+
+TEST_SUITE("demo_http") {
+
+TEST_CASE("GET / is static/index.html with the exact content type") {
+    Demo demo;
+    auto r = demo.request("GET", "/");
+    CHECK(r.status == 200);
+    CHECK(r.header("content-type") == "text/html; charset=utf-8");
+    CHECK(r.body == read_file(source_root() + "/static/index.html"));
+    demo.stop();
+}
+
+TEST_CASE("static files: MIME, validators, 304, Range 206/416, HEAD, 404, nothing outside the static dir") {
+    Demo demo;
+    std::string css = read_file(source_root() + "/static/style.css");
+    auto r = demo.request("GET", "/style.css");
+    CHECK(r.status == 200);
+    CHECK(r.header("content-type") == "text/css; charset=utf-8");
+    CHECK(r.body == css);
+    CHECK(demo.request("GET", "/app.js").header("content-type") == "text/javascript; charset=utf-8");
+    CHECK(demo.request("GET", "/favicon.svg").header("content-type") == "image/svg+xml");
+    std::string etag = r.header("etag");
+    std::string modified = r.header("last-modified");
+    REQUIRE_FALSE(etag.empty());
+    REQUIRE_FALSE(modified.empty());
+    CHECK(demo.request("GET", "/style.css", "If-None-Match: " + etag + "\r\n").status == 304);
+    CHECK(demo.request("GET", "/style.css", "If-Modified-Since: " + modified + "\r\n").status == 304);
+    auto part = demo.request("GET", "/style.css", "Range: bytes=0-9\r\n");
+    CHECK(part.status == 206);
+    CHECK(part.body == css.substr(0, 10));
+    CHECK(part.header("content-range") == "bytes 0-9/" + std::to_string(css.size()));
+    auto bad = demo.request("GET", "/style.css", "Range: bytes=999999-\r\n");
+    CHECK(bad.status == 416);
+    auto head = demo.request("HEAD", "/style.css");
+    CHECK(head.status == 200);
+    CHECK(head.header("content-length") == std::to_string(css.size()));
+    CHECK(demo.request("GET", "/no-such-file.css").status == 404);
+    for (const char* escape : {"/../meson.build", "/%2e%2e/meson.build", "/..%2fmeson.build", "/static/../../meson.build"}) {
+        INFO("target: ", escape);
+        auto e = demo.request("GET", escape);
+        CHECK(e.status == 404);
+        CHECK(e.body.find("project(") == std::string::npos);
+    }
+    demo.stop();
+}
+
+TEST_CASE("GET /api/hello/:name answers JSON with the name percent-decoded") {
+    Demo demo;
+    auto r = demo.request("GET", "/api/hello/J%C3%BCrgen%20M%2F2");
+    CHECK(r.status == 200);
+    CHECK(r.header("content-type") == "application/json; charset=utf-8");
+    CHECK(nlohmann::json::parse(r.body) == nlohmann::json{{"hello", "J\xC3\xBCrgen M/2"}});
+    CHECK(nlohmann::json::parse(demo.request("GET", "/api/hello/world").body)["hello"] == "world");
+    demo.stop();
+}
+
+TEST_CASE("POST /api/echo: the same JSON back, 400 JSON error for invalid JSON, 413 over the limit") {
+    Demo demo;
+    std::string doc = R"({"a":[1,2,{"b":null}],"s":"\u00e9","n":-1.5})";
+    auto ok = demo.request("POST", "/api/echo", "Content-Type: application/json\r\n", doc);
+    CHECK(ok.status == 200);
+    CHECK(ok.header("content-type") == "application/json; charset=utf-8");
+    CHECK(nlohmann::json::parse(ok.body) == nlohmann::json::parse(doc));
+    CHECK(demo.request("POST", "/api/echo", "", "42").body == "42");
+
+    for (const char* invalid : {"{not json", "", "[1,2"}) {
+        INFO("body: ", invalid);
+        auto bad = demo.request("POST", "/api/echo", "Content-Type: application/json\r\n", invalid);
+        CHECK(bad.status == 400);
+        CHECK(bad.header("content-type") == "application/json; charset=utf-8");
+        auto j = nlohmann::json::parse(bad.body, nullptr, false);
+        CHECK(j.is_object());
+        CHECK(j.contains("error"));
+    }
+    auto big = demo.request("POST", "/api/echo", "Content-Type: application/json\r\n",
+                            "\"" + std::string(2 * 1024 * 1024, 'x') + "\"");
+    CHECK(big.status == 413);
+    demo.stop();
+}
+
+TEST_CASE("GET /api/stats has the contract's counters, and http_requests counts") {
+    Demo demo;
+    auto first = nlohmann::json::parse(demo.request("GET", "/api/stats").body);
+    for (const char* key : {"http_requests", "ws_connections", "ws_messages"}) {
+        INFO("key: ", key);
+        REQUIRE(first.contains(key));
+        CHECK(first[key].is_number_unsigned());
+    }
+    demo.request("GET", "/api/hello/x");
+    auto second = nlohmann::json::parse(demo.request("GET", "/api/stats").body);
+    CHECK(second["http_requests"].get<std::uint64_t>() == first["http_requests"].get<std::uint64_t>() + 2);
+    demo.stop();
+}
+
+TEST_CASE("anything else is 404; a known path under another method is 405 with Allow") {
+    Demo demo;
+    CHECK(demo.request("GET", "/nope").status == 404);
+    CHECK(demo.request("GET", "/api/nope").status == 404);
+    CHECK(demo.request("DELETE", "/nope").status == 404);
+    auto post_hello = demo.request("POST", "/api/hello/x");
+    CHECK(post_hello.status == 405);
+    CHECK(post_hello.header("allow") == "GET, HEAD, OPTIONS");
+    auto get_echo = demo.request("GET", "/api/echo");
+    CHECK(get_echo.status == 405);
+    CHECK(get_echo.header("allow") == "POST, OPTIONS");
+    auto put_stats = demo.request("PUT", "/api/stats");
+    CHECK(put_stats.status == 405);
+    CHECK(put_stats.header("allow") == "GET, HEAD, OPTIONS");
+    demo.stop();
+}
+
+TEST_CASE("keep-alive, pipelining and a chunked request body on one connection") {
+    Demo demo;
+    RawClient c(demo.port);
+    REQUIRE(c.send("GET /api/hello/one HTTP/1.1\r\nHost: demo\r\n\r\n"
+                   "POST /api/echo HTTP/1.1\r\nHost: demo\r\nTransfer-Encoding: chunked\r\n\r\n"
+                   "5\r\n{\"k\":\r\n3\r\n[1]\r\n1\r\n}\r\n0\r\n\r\n"
+                   "GET /api/hello/three HTTP/1.1\r\nHost: demo\r\n\r\n"));
+    auto a = c.read_response();
+    auto b = c.read_response();
+    auto d = c.read_response();
+    REQUIRE(a);
+    REQUIRE(b);
+    REQUIRE(d);
+    CHECK(a->body == R"({"hello":"one"})");
+    CHECK(b->status == 200);
+    CHECK(b->body == R"({"k":[1]})");
+    CHECK(d->body == R"({"hello":"three"})");
+    // Still open afterwards.
+    REQUIRE(c.send("GET /api/hello/again HTTP/1.1\r\nHost: demo\r\n\r\n"));
+    auto again = c.read_response();
+    REQUIRE(again);
+    CHECK(again->body == R"({"hello":"again"})");
+    demo.stop();
+}
+
+}  // TEST_SUITE

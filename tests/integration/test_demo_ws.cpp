@@ -1,0 +1,159 @@
+// The WebSocket half of the demo contract (shared/demo-contract.md), against the real demo binary on free
+// ports: /ws greets "world" and broadcasts text to every /ws client, /echo echoes with the same opcode and
+// accepts permessage-deflate, refusals as plain HTTP (404, 426, 426 + version, 400), independent Python and
+// Node clients on /echo, and the graceful stop on SIGTERM (1001 to clients, exit 0).
+#include "support/process.h"
+#include "support/ws_peers.h"
+#include "support/ws_raw.h"
+#include "support/ws_zlib.h"
+
+#include <doctest/doctest.h>
+
+#include <csignal>
+
+using namespace testing_support;
+using namespace std::chrono_literals;
+
+namespace {
+
+// The demo on free ports; its second stdout line names the WebSocket one.
+struct DemoWs {
+    Process proc{{build_root() + "/apps/demo/demo", "--http-port", "0", "--ws-port", "0", "--quiet", "--static",
+                  source_root() + "/static"}};
+    int port = 0;
+    DemoWs() {
+        REQUIRE(proc.started());
+        auto http = proc.read_line(10s);
+        auto ws = proc.read_line(10s);
+        REQUIRE(http);
+        REQUIRE(ws);
+        REQUIRE(ws->find("WebSocket listening on ws://") == 0);
+        port = std::stoi(ws->substr(ws->rfind(':') + 1));
+    }
+    std::string base() const { return "ws://127.0.0.1:" + std::to_string(port); }
+    std::optional<HttpResponse> ask(const std::string& target, const std::string& headers) const {
+        return http_request(port, "GET " + target + " HTTP/1.1\r\nHost: demo\r\n" + headers + "\r\n");
+    }
+};
+
+const std::vector<std::string> kEchoScenarios = {"text", "binary", "big-1m", "fragments", "ping", "client-close",
+                                                 "abrupt", "deflate"};
+
+}  // namespace
+
+TEST_SUITE("demo_ws") {
+TEST_CASE("/ws greets with \"world\" and broadcasts text to every /ws client, sender included") {
+    DemoWs demo;
+    WsRawClient a(demo.port), b(demo.port);
+    REQUIRE(a.open("/ws"));
+    CHECK(a.read_message() == "world");
+    REQUIRE(b.open("/ws"));
+    CHECK(b.read_message() == "world");
+    REQUIRE(a.send_text("hello everyone"));
+    for (WsRawClient* c : {&a, &b}) {
+        auto f = c->read_frame();
+        REQUIRE(f);
+        CHECK(f->opcode == op::text);
+        CHECK(f->payload == "hello everyone");
+    }
+    REQUIRE(b.send_text("and back"));
+    CHECK(a.read_message() == "and back");
+    CHECK(b.read_message() == "and back");
+}
+
+TEST_CASE("/echo echoes text and binary with the same opcode") {
+    DemoWs demo;
+    WsRawClient c(demo.port);
+    REQUIRE(c.open("/echo"));
+    REQUIRE(c.send_text("caf\xC3\xA9"));
+    auto t = c.read_frame();
+    REQUIRE(t);
+    CHECK(t->opcode == op::text);
+    CHECK(t->payload == "caf\xC3\xA9");
+    const std::string bytes("\x00\xFF\x01\xFE", 4);
+    REQUIRE(c.send_binary(bytes));
+    auto b = c.read_frame();
+    REQUIRE(b);
+    CHECK(b->opcode == op::binary);
+    CHECK(b->payload == bytes);
+}
+
+TEST_CASE("/echo accepts permessage-deflate and echoes compressed messages") {
+    DemoWs demo;
+    WsRawClient c(demo.port);
+    auto r = c.handshake("/echo", "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n");
+    REQUIRE(r);
+    REQUIRE(r->status == 101);
+    CHECK(r->header("sec-websocket-extensions").find("permessage-deflate") == 0);
+    RawDeflater out;
+    RawInflater in;
+    const std::string m(10000, 'z');
+    REQUIRE(c.send_frame(out.compress(m), {.rsv = kRsv1}));
+    auto f = c.read_frame();
+    REQUIRE(f);
+    REQUIRE(f->rsv == kRsv1);
+    CHECK(in.inflate(f->payload) == m);
+}
+
+TEST_CASE("refusals: 404 unknown path, 426 plain request, 426 + version, 400 bad key") {
+    DemoWs demo;
+    const std::string ok_key = "Sec-WebSocket-Key: " + std::string(kSampleKey) + "\r\n";
+    const std::string upgrade = "Upgrade: websocket\r\nConnection: Upgrade\r\n";
+    auto unknown = demo.ask("/nope", upgrade + "Sec-WebSocket-Version: 13\r\n" + ok_key);
+    REQUIRE(unknown);
+    CHECK(unknown->status == 404);
+    auto plain = demo.ask("/ws", "");
+    REQUIRE(plain);
+    CHECK(plain->status == 426);
+    auto version = demo.ask("/ws", upgrade + "Sec-WebSocket-Version: 8\r\n" + ok_key);
+    REQUIRE(version);
+    CHECK(version->status == 426);
+    CHECK(version->header("sec-websocket-version") == "13");
+    auto missing = demo.ask("/ws", upgrade + "Sec-WebSocket-Version: 13\r\n");
+    REQUIRE(missing);
+    CHECK(missing->status == 400);
+    auto invalid = demo.ask("/ws", upgrade + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: short\r\n");
+    REQUIRE(invalid);
+    CHECK(invalid->status == 400);
+}
+
+TEST_CASE("independent clients on /echo: Python websockets and Node ws") {
+    DemoWs demo;
+    if (have_python_peer()) {
+        auto [rc, out] = run_python_peer(demo.base(), kEchoScenarios);
+        INFO(out);
+        CHECK(scenarios_not_ok(out, kEchoScenarios) == "");
+        CHECK(rc == 0);
+    } else {
+        MESSAGE("Python peer skipped: /usr/bin/python3 with websockets not found");
+    }
+    if (have_node_peer()) {
+        auto [rc, out] = run_node_peer(demo.base(), kEchoScenarios);
+        INFO(out);
+        CHECK(scenarios_not_ok(out, kEchoScenarios) == "");
+        CHECK(rc == 0);
+    } else {
+        MESSAGE("Node peer skipped: node or tests/node_modules/ws not found");
+    }
+}
+
+TEST_CASE("SIGTERM closes every WebSocket with 1001, then the demo exits 0") {
+    DemoWs demo;
+    WsRawClient chat(demo.port), echo(demo.port);
+    REQUIRE(chat.open("/ws"));
+    REQUIRE(echo.open("/echo"));
+    CHECK(chat.read_message() == "world");
+    demo.proc.signal(SIGTERM);
+    for (WsRawClient* c : {&chat, &echo}) {
+        auto f = c->read_close(3s);
+        REQUIRE(f);
+        CHECK(f->close_code() == 1001);
+        REQUIRE(c->send_frame(close_payload(1001), {.opcode = op::close}));
+        CHECK(c->wait_closed(3s));
+        c->raw().close();  // the demo waits for our end of TCP (bounded) before it exits
+    }
+    const auto start = std::chrono::steady_clock::now();
+    CHECK(demo.proc.wait(5s) == 0);
+    CHECK(std::chrono::steady_clock::now() - start < 2s);
+}
+}

@@ -1,0 +1,122 @@
+// serve_static never serves a byte from outside its root: raw traversal attempts (../, encoded dots and
+// slashes, NUL, backslashes, doubled slashes) and symlinks pointing outside. The root is <tmp>/www and the
+// secret lives next to it in <tmp>/secret.txt.
+#include "support/raw_client.h"
+#include "support/server_thread.h"
+#include "support/temp_dir.h"
+
+#include <doctest/doctest.h>
+
+#include <duplex/static_files.h>
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+using namespace testing_support;
+
+namespace {
+
+const std::string kSecret = "TOP-SECRET-OUTSIDE-ROOT";
+
+struct Tree {
+    TempDir dir;
+    std::string root;
+    Tree() {
+        dir.write("secret.txt", kSecret);
+        dir.write("secret-dir/inner.txt", kSecret);
+        dir.write("www/index.html", "inside\n");
+        dir.write("www/sub/page.txt", "page\n");
+        dir.write("www/inside-target.txt", "linked inside\n");
+        root = dir.path() + "/www";
+        namespace fs = std::filesystem;
+        fs::create_symlink(dir.path() + "/secret.txt", root + "/link-out.txt");
+        fs::create_symlink(dir.path() + "/secret-dir", root + "/link-out-dir");
+        fs::create_symlink("../secret.txt", root + "/sub/relative-out.txt");
+        fs::create_symlink("inside-target.txt", root + "/link-in.txt");
+    }
+};
+
+// Traversal shapes: none may reach the secret, whatever the decoding and normalisation order.
+const std::vector<std::string> kAttacks = {
+    "/../secret.txt",
+    "/sub/../../secret.txt",
+    "/%2e%2e/secret.txt",
+    "/%2E%2E/secret.txt",
+    "/.%2e/secret.txt",
+    "/..%2fsecret.txt",
+    "/%2e%2e%2fsecret.txt",
+    "/sub/..%2f..%2fsecret.txt",
+    "/sub/%2e%2e%2f%2e%2e%2fsecret.txt",
+    "/%252e%252e/secret.txt",          // double encoding must stay literal
+    "/..%5csecret.txt",
+    "/..\\secret.txt",
+    "//../secret.txt",
+    "/%2f%2e%2e%2fsecret.txt",
+    "/index.html%00",
+    "/%00../secret.txt",
+    "/sub/page.txt%00.html",
+    "/link-out.txt",
+    "/link-out-dir/inner.txt",
+    "/link-out-dir/",
+    "/sub/relative-out.txt",
+    "/%2e%2e",
+    "/..",
+};
+
+}  // namespace
+
+TEST_SUITE("static_safety") {
+
+TEST_CASE("traversal attempts and outward symlinks never serve the secret (fallthrough: 404)") {
+    Tree t;
+    ServerThread server([&](duplex::App& app, duplex::WsServer&) { app.use(duplex::serve_static(t.root)); });
+    for (const std::string& target : kAttacks) {
+        INFO("target: ", target);
+        auto r = http_request(server.http_port(), "GET " + target + " HTTP/1.1\r\nHost: t\r\n\r\n");
+        REQUIRE(r);
+        CHECK(r->body.find(kSecret) == std::string::npos);
+        CHECK((r->status == 404 || r->status == 400));
+    }
+    CHECK(server.stop());
+}
+
+TEST_CASE("without fallthrough the refusals keep their own status, never 200") {
+    Tree t;
+    ServerThread server([&](duplex::App& app, duplex::WsServer&) {
+        app.use(duplex::serve_static(t.root, {.fallthrough = false}));
+    });
+    for (const std::string& target : kAttacks) {
+        INFO("target: ", target);
+        auto r = http_request(server.http_port(), "GET " + target + " HTTP/1.1\r\nHost: t\r\n\r\n");
+        REQUIRE(r);
+        CHECK(r->body.find(kSecret) == std::string::npos);
+        CHECK((r->status == 400 || r->status == 403 || r->status == 404));
+    }
+    auto nul = http_request(server.http_port(), "GET /index.html%00 HTTP/1.1\r\nHost: t\r\n\r\n");
+    REQUIRE(nul);
+    CHECK(nul->status == 400);
+    auto up = http_request(server.http_port(), "GET /%2e%2e/secret.txt HTTP/1.1\r\nHost: t\r\n\r\n");
+    REQUIRE(up);
+    CHECK(up->status == 403);
+    CHECK(server.stop());
+}
+
+TEST_CASE("paths that stay inside the root after normalisation, and inward symlinks, are served") {
+    Tree t;
+    ServerThread server([&](duplex::App& app, duplex::WsServer&) { app.use(duplex::serve_static(t.root)); });
+    auto fetch = [&](const std::string& target) {
+        auto r = http_request(server.http_port(), "GET " + target + " HTTP/1.1\r\nHost: t\r\n\r\n");
+        REQUIRE(r);
+        return *r;
+    };
+    CHECK(fetch("/sub/../index.html").body == "inside\n");
+    CHECK(fetch("/sub/%2e%2e/index.html").body == "inside\n");
+    CHECK(fetch("/./sub/./page.txt").body == "page\n");
+    CHECK(fetch("/sub//page.txt").body == "page\n");
+    CHECK(fetch("/%73ub/page.txt").body == "page\n");  // %73 is 's'
+    CHECK(fetch("/link-in.txt").body == "linked inside\n");
+    CHECK(server.stop());
+}
+
+}  // TEST_SUITE

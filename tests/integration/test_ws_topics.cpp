@@ -1,0 +1,131 @@
+// Topics: subscribe / unsubscribe / publish, and a subscriber that never reads. Its backpressure policy
+// applies to it alone (Drop: it misses messages but stays open with a bounded buffer; Close: it is closed with
+// 1008) while the other subscribers receive every message, in order, without delay.
+#include "support/server_thread.h"
+#include "support/ws_event_log.h"
+#include "support/ws_raw.h"
+
+#include <doctest/doctest.h>
+
+#include <map>
+#include <mutex>
+
+using namespace testing_support;
+using namespace std::chrono_literals;
+
+namespace {
+
+constexpr std::size_t kCap = 1 << 20;
+constexpr std::size_t kMessage = 64 * 1024;
+constexpr int kBatches = 40, kPerBatch = 8;  // 20 MiB to every subscriber
+
+struct TopicServer {
+    std::mutex mutex;
+    std::map<std::string, duplex::WebSocket> by_url;
+    WsEventLog log;
+    ServerThread server{[this](duplex::App&, duplex::WsServer& wss) {
+        auto join = [this](duplex::WebSocket& ws, const duplex::Request&) {
+            ws.subscribe("news");
+            std::lock_guard<std::mutex> lock(mutex);
+            by_url[ws.url()] = ws;
+        };
+        auto commands = [](duplex::WebSocket& ws, const duplex::Message& m) {
+            if (m.data == "leave") ws.send(ws.unsubscribe("news") ? "left" : "not subscribed");
+            if (m.data == "join") ws.send(ws.subscribe("news") ? "joined" : "already");
+        };
+        for (auto policy : {duplex::BackpressurePolicy::Drop, duplex::BackpressurePolicy::Close}) {
+            duplex::WsRoute r{.onopen = join,
+                              .onmessage = commands,
+                              .options = {.max_buffered_bytes = kCap, .backpressure = policy,
+                                          .close_timeout = 300ms}};
+            log.attach(r);
+            wss.route(policy == duplex::BackpressurePolicy::Drop ? "/drop" : "/close", std::move(r));
+        }
+    }};
+
+    // Publishes on the loop thread; returns how many subscribers accepted the message.
+    std::size_t publish(const std::string& message) {
+        std::size_t n = 0;
+        REQUIRE(server.run_on_loop([&] { n = server.wss().publish("news", message); }));
+        return n;
+    }
+    std::size_t buffered(const std::string& url) {
+        std::size_t n = 0;
+        REQUIRE(server.run_on_loop([&] {
+            std::lock_guard<std::mutex> lock(mutex);
+            n = by_url[url].buffered_amount();
+        }));
+        return n;
+    }
+    duplex::ReadyState state(const std::string& url) {
+        duplex::ReadyState st{};
+        REQUIRE(server.run_on_loop([&] {
+            std::lock_guard<std::mutex> lock(mutex);
+            st = by_url[url].ready_state();
+        }));
+        return st;
+    }
+};
+
+std::string numbered(int n) {
+    std::string m = "news " + std::to_string(n) + "|";
+    m.resize(kMessage, '.');
+    return m;
+}
+
+}  // namespace
+
+TEST_SUITE("ws topics") {
+TEST_CASE("subscribe, publish, unsubscribe") {
+    TopicServer s;
+    WsRawClient a(s.server.ws_port()), b(s.server.ws_port());
+    REQUIRE(a.open("/drop?a"));
+    REQUIRE(b.open("/drop?b"));
+    CHECK(s.publish("one") == 2);
+    CHECK(a.read_message() == "one");
+    CHECK(b.read_message() == "one");
+    REQUIRE(b.send_text("join"));
+    CHECK(b.read_message() == "already");
+    REQUIRE(b.send_text("leave"));
+    CHECK(b.read_message() == "left");
+    CHECK(s.publish("two") == 1);
+    CHECK(a.read_message() == "two");
+    REQUIRE(b.send_text("leave"));
+    CHECK(b.read_message() == "not subscribed");  // and not "two"
+    a.raw().close();
+    REQUIRE(s.log.wait_closed("/drop?a"));
+    CHECK(s.publish("three") == 0);
+}
+
+TEST_CASE("a subscriber that never reads slows nobody: Drop bounds it, Close closes it with 1008") {
+    TopicServer s;
+    const int port = s.server.ws_port();
+    std::vector<std::unique_ptr<WsRawClient>> fast;
+    for (int i = 0; i < 3; ++i) {
+        fast.push_back(std::make_unique<WsRawClient>(port));
+        REQUIRE(fast.back()->open("/drop?fast" + std::to_string(i)));
+    }
+    WsRawClient slow_drop(port), slow_close(port);  // they never read
+    REQUIRE(slow_drop.open("/drop?slow"));
+    REQUIRE(slow_close.open("/close?slow"));
+
+    const auto start = std::chrono::steady_clock::now();
+    std::size_t fewest = 99, max_slow_buffer = 0;
+    bool in_order = true;
+    for (int batch = 0; batch < kBatches; ++batch) {
+        for (int i = 0; i < kPerBatch; ++i) fewest = std::min(fewest, s.publish(numbered(batch * kPerBatch + i)));
+        max_slow_buffer = std::max(max_slow_buffer, s.buffered("/drop?slow"));
+        for (auto& c : fast)
+            for (int i = 0; i < kPerBatch; ++i) in_order = in_order && c->read_message() == numbered(batch * kPerBatch + i);
+        REQUIRE(in_order);
+    }
+    CHECK(std::chrono::steady_clock::now() - start < 10s);
+    CHECK(fewest >= fast.size());  // every fast subscriber accepted every message
+    CHECK(max_slow_buffer <= kCap + kMessage);
+    CHECK(s.state("/drop?slow") == duplex::ReadyState::Open);
+    auto closed = s.log.wait_closed("/close?slow", 3s);
+    REQUIRE(closed);
+    CHECK(closed->code == 1008);
+    CHECK_FALSE(closed->was_clean);
+}
+}

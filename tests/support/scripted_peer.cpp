@@ -1,0 +1,59 @@
+#include "support/scripted_peer.h"
+
+#include "ws/accept_key.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cctype>
+
+namespace testing_support {
+
+ScriptedPeer::ScriptedPeer(Script script) {
+    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    socklen_t len = sizeof a;
+    if (listen_fd_ < 0 || ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
+        ::listen(listen_fd_, 8) != 0 || ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
+        return;  // port() stays 0: the test's REQUIRE on it reports the failure
+    }
+    port_ = ntohs(a.sin_port);
+    thread_ = std::thread([this, script = std::move(script)] {
+        pollfd p{listen_fd_, POLLIN, 0};
+        if (::poll(&p, 1, 5000) <= 0) return;
+        const int fd = ::accept4(listen_fd_, nullptr, nullptr, SOCK_CLOEXEC);
+        if (fd < 0) return;
+        RawClient conn = RawClient::adopt(fd);
+        std::optional<std::string> request = conn.recv_until("\r\n\r\n", 5s);
+        if (request) script(conn, *request);
+    });
+}
+
+ScriptedPeer::~ScriptedPeer() {
+    if (thread_.joinable()) thread_.join();
+    if (listen_fd_ >= 0) ::close(listen_fd_);
+}
+
+std::string ScriptedPeer::accept_for(const std::string& request) {
+    std::string lower = request;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const std::string name = "\r\nsec-websocket-key:";
+    const std::size_t at = lower.find(name);
+    if (at == std::string::npos) return {};
+    std::size_t begin = at + name.size();
+    while (begin < request.size() && request[begin] == ' ') ++begin;
+    const std::size_t end = request.find("\r\n", begin);
+    return duplex::detail::ws::accept_key(request.substr(begin, end - begin)).value_or("");
+}
+
+std::string ScriptedPeer::switching_protocols(const std::string& request, const std::string& extra_headers) {
+    return "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+           "Sec-WebSocket-Accept: " + accept_for(request) + "\r\n" + extra_headers + "\r\n";
+}
+
+}  // namespace testing_support

@@ -1,0 +1,163 @@
+// Router walks without sockets: a Request filled by the real RequestParser, a Response on a detached
+// Exchange (its writes go nowhere), and the walk observed through the layers that ran and the `done` outcome.
+#include <doctest/doctest.h>
+
+#include "duplex/router.h"
+#include "http/exchange.h"
+#include "http/request_parser.h"
+#include "routing/router_stack.h"
+
+#include <memory>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+using duplex::Error;
+using duplex::Next;
+using duplex::Request;
+using duplex::Response;
+using duplex::Router;
+
+namespace {
+
+struct Walk {
+    bool done = false;
+    std::optional<Error> error;
+};
+
+// A detached exchange holding `head` parsed by the real parser.
+std::shared_ptr<duplex::detail::Exchange> exchange_for(const std::string& head) {
+    auto ex = std::make_shared<duplex::detail::Exchange>();
+    duplex::HttpOptions opt;
+    duplex::detail::RequestParser parser(opt);
+    parser.set_target(&ex->req);
+    REQUIRE(parser.feed(head.data(), head.size()).kind == duplex::detail::RequestParser::Kind::Complete);
+    return ex;
+}
+
+// Runs the router on one request; `w` records how the walk ended (if it did).
+void start(const Router& router, const std::shared_ptr<duplex::detail::Exchange>& ex, Walk& w) {
+    Response res(ex);
+    router.handle(ex->req, res, [&w](std::optional<Error> e) {
+        w.done = true;
+        w.error = std::move(e);
+    });
+}
+
+Walk run(const Router& router, const std::string& head) {
+    Walk w;
+    start(router, exchange_for(head), w);
+    return w;
+}
+
+std::string get(const std::string& target, const char* method = "GET") {
+    return std::string(method) + " " + target + " HTTP/1.1\r\nHost: t\r\n\r\n";
+}
+
+}  // namespace
+
+TEST_SUITE("router") {
+
+TEST_CASE("params are decoded and route_path is relative to the mount") {
+    std::string id, route_path, path;
+    Router users;
+    users.get("/:id", [&](Request& req, Response&) {
+        id = req.param("id");
+        route_path = req.route_path();
+        path = req.path();
+    });
+    Router app;
+    app.use("/users", users);
+    Walk w = run(app, get("/users/a%20b"));
+    CHECK_FALSE(w.done);  // the handler took it
+    CHECK(id == "a b");
+    CHECK(route_path == "/a%20b");
+    CHECK(path == "/users/a%20b");
+}
+
+TEST_CASE("layers run in order; next() twice continues once; the end reports no error") {
+    std::vector<std::string> trace;
+    Router r;
+    r.use([&](Request&, Response&, Next next) {
+        trace.push_back("mw");
+        next();
+        next();
+    });
+    r.get("/x", [&](Request&, Response&, Next next) {
+        trace.push_back("route");
+        next();
+    });
+    r.get("/x", [&](Request&, Response&, Next next) {
+        trace.push_back("route2");
+        next();
+    });
+    Walk w = run(r, get("/x"));
+    CHECK(trace == std::vector<std::string>{"mw", "route", "route2"});
+    CHECK(w.done);
+    CHECK_FALSE(w.error);
+}
+
+TEST_CASE("thrown exceptions and next(err) skip to error layers; unhandled ones reach done") {
+    std::vector<std::string> trace;
+    Router r;
+    r.get("/std", [](Request&, Response&) { throw std::runtime_error("boom"); });
+    r.get("/teapot", [](Request&, Response&, Next next) { next(Error(418, "tea")); });
+    r.get("/std", [&](Request&, Response&) { trace.push_back("skipped route"); });
+    r.use_error([&](const Error& e, Request&, Response&, Next next) {
+        trace.push_back("error layer: " + e.message());
+        next();  // passes the same error on
+    });
+    Walk thrown = run(r, get("/std"));
+    CHECK(thrown.done);
+    REQUIRE(thrown.error);
+    CHECK(thrown.error->status() == 500);
+    CHECK(thrown.error->message() == "boom");
+    Walk passed = run(r, get("/teapot"));
+    REQUIRE(passed.error);
+    CHECK(passed.error->status() == 418);
+    CHECK(trace == std::vector<std::string>{"error layer: boom", "error layer: tea"});
+}
+
+TEST_CASE("a Next kept by an async handler continues the walk later, once") {
+    std::optional<Next> kept;
+    int after = 0;
+    Router r;
+    r.get("/a", [&](Request&, Response&, Next next) { kept = next; });
+    r.get("/a", [&](Request&, Response&, Next next) {
+        ++after;
+        next();
+    });
+    Walk w;
+    start(r, exchange_for(get("/a")), w);
+    CHECK(after == 0);
+    REQUIRE(kept);
+    (*kept)();
+    (*kept)(Error(500, "ignored: already continued"));
+    CHECK(after == 1);
+    CHECK(w.done);
+    CHECK_FALSE(w.error);
+}
+
+TEST_CASE("a path matched under other methods records them for 405 / OPTIONS") {
+    Router r;
+    r.get("/thing", [](Request&, Response&) {});
+    r.del("/thing", [](Request&, Response&) {});
+    auto ex = exchange_for(get("/thing", "PUT"));
+    Walk w;
+    start(r, ex, w);
+    CHECK(w.done);
+    CHECK_FALSE(w.error);
+    CHECK(duplex::detail::allow_header(duplex::detail::req_allow_mask(ex->req)) == "GET, HEAD, DELETE, OPTIONS");
+}
+
+TEST_CASE("a malformed escape in a parameter becomes a 400 error") {
+    Router r;
+    r.get("/p/:v", [](Request&, Response&) { FAIL("must not run"); });
+    Walk w = run(r, get("/p/%zz"));
+    CHECK(w.done);
+    REQUIRE(w.error);
+    CHECK(w.error->status() == 400);
+}
+
+}  // TEST_SUITE
