@@ -78,7 +78,7 @@ TEST_CASE("--binary hex and base64: input lines decoded, binary replies encoded,
     CHECK(b64_out == "AAEC/w==\n");
 }
 
-TEST_CASE("--protocol and --header go into the handshake; open and close are reported on stderr") {
+TEST_CASE("--protocol, --header and --deflate are accepted; open and close are reported on stderr") {
     REQUIRE(built(wscat_path()));
     Demo demo;
     REQUIRE(demo.ws_port() > 0);
