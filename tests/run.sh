@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Fresh machine to every test: installs what is missing, builds, runs the unit, integration and browser suites,
 # then builds again under AddressSanitizer + UndefinedBehaviorSanitizer and runs the unit and integration suites
-# there too. Ends with one summary line "N passed, N failed".
+# there too, and runs the cross-thread test under ThreadSanitizer. Ends with one summary line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 .ci/install-deps --tests || exit 1
@@ -28,6 +28,12 @@ run_suites build
 ninja -C build-asan || exit 1
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ASAN_OPTIONS=detect_leaks=1 \
     run_suites build-asan --suite unit --suite integration
+
+# ThreadSanitizer on the cross-thread entry point (EventLoop::post): only that executable is built there.
+[[ -d build-tsan ]] || meson setup build-tsan -Db_sanitize=thread -Db_lundef=false \
+    --buildtype=debugoptimized >/dev/null || exit 1
+ninja -C build-tsan tests/tsan/tsan_tests || exit 1
+run_suites build-tsan --no-rebuild --suite tsan
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -157,6 +157,7 @@ TEST_CASE("a masked frame from the server closes with 1002") {
     CHECK(log.close->code == duplex::CloseCode::ProtocolError);
     CHECK_FALSE(log.close->was_clean);
     CHECK(log.states == std::vector<ReadyState>{ReadyState::Open, ReadyState::Open, ReadyState::Closed});
+    peer.join();
     REQUIRE(close_frame_seen.size() >= 8);
     CHECK(static_cast<unsigned char>(close_frame_seen[0]) == 0x88);  // FIN + Close
     CHECK((static_cast<unsigned char>(close_frame_seen[1]) & 0x80) == 0x80);  // masked, as clients must

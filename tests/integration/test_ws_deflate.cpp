@@ -113,7 +113,8 @@ TEST_CASE("compressed messages round-trip, with context kept across messages") {
     REQUIRE(r->status == 101);
     RawDeflater out;
     RawInflater in;
-    const std::vector<std::string> messages = {std::string(5000, 'a'), "the same words, the same words, " + std::string(300, 'b'),
+    const std::vector<std::string> messages = {std::string(5000, 'a'),
+                                               "the same words, the same words, " + std::string(300, 'b'),
                                                std::string(5000, 'a'), "tiny"};
     for (const std::string& m : messages) {
         REQUIRE(c.send_frame(out.compress(m), {.rsv = kRsv1}));

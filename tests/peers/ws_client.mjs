@@ -11,7 +11,9 @@ const check = (condition, why) => { if (!condition) throw new Failed(why); };
 
 function within(ms, promise, what) {
   let timer;
-  const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Failed(`timed out: ${what}`)), ms); });
+  const timeout = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Failed(`timed out: ${what}`)), ms);
+  });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
@@ -36,7 +38,9 @@ class Peer {
       const waiter = this.waiters.shift();
       if (waiter) waiter(m); else this.queue.push(m);
     });
-    this.closed = new Promise((resolve) => ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) => {
+      ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() }));
+    });
     ws.on('error', () => {});  // reported through 'close'
   }
 
@@ -49,7 +53,8 @@ class Peer {
     this.ws.send(data, { binary });
     const m = await this.next();
     check(m.isBinary === binary, `echo came back with binary=${m.isBinary}`);
-    check(Buffer.compare(m.data, Buffer.from(data)) === 0, `echo of ${data.length} bytes differs (${m.data.length} back)`);
+    check(Buffer.compare(m.data, Buffer.from(data)) === 0,
+      `echo of ${data.length} bytes differs (${m.data.length} back)`);
   }
 
   async close(code, reason) {

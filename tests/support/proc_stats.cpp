@@ -49,6 +49,11 @@ std::size_t trimmed_rss_kib() {
     return status_kib("VmRSS");
 }
 
+std::size_t heap_in_use_kib() {
+    struct mallinfo2 mi = mallinfo2();
+    return (mi.uordblks + mi.hblkhd) / 1024;
+}
+
 std::size_t peak_rss_kib() { return status_kib("VmHWM"); }
 
 void reset_peak_rss() {
@@ -61,7 +66,13 @@ void reset_peak_rss() {
 
 int open_fd_count() {
     DIR* d = ::opendir("/proc/self/fd");
-    if (!d) return -1;
+    if (!d) {
+        // No descriptor left to list them with (a test at its RLIMIT_NOFILE): probe each number instead.
+        int n = 0;
+        for (int fd = 0; fd < 65536; ++fd)
+            if (::fcntl(fd, F_GETFD) != -1) ++n;
+        return n;
+    }
     int n = 0;
     while (dirent* e = ::readdir(d))
         if (e->d_name[0] != '.') ++n;
@@ -99,6 +110,6 @@ bool memory_figures_meaningful() {
 #endif
 }
 
-MemoryBaseline MemoryBaseline::take() { return MemoryBaseline{trimmed_rss_kib(), open_fd_count()}; }
+MemoryBaseline MemoryBaseline::take() { return MemoryBaseline{trimmed_rss_kib(), heap_in_use_kib(), open_fd_count()}; }
 
 }  // namespace testing_support

@@ -19,6 +19,9 @@ bool raise_fd_limit(std::size_t wanted);
 // VmRSS in KiB after handing freed heap pages back to the kernel (malloc_trim): memory still in use, not
 // memory the allocator keeps cached for later.
 std::size_t trimmed_rss_kib();
+// Bytes of heap in use (mallinfo2: allocated chunks and mappings, every arena), in KiB: what the program
+// holds, whatever the allocator keeps cached or fragmented for later.
+std::size_t heap_in_use_kib();
 // VmHWM in KiB: the peak resident size since the last reset_peak_rss().
 std::size_t peak_rss_kib();
 // Restarts the VmHWM peak at the current size (writes "5" to /proc/self/clear_refs).
@@ -39,6 +42,7 @@ bool memory_figures_meaningful();
 // What a stress test compares against after its load: resident memory and open descriptors before it.
 struct MemoryBaseline {
     std::size_t rss_kib = 0;
+    std::size_t heap_kib = 0;
     int fds = 0;
     static MemoryBaseline take();
 };

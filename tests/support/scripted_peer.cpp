@@ -35,8 +35,12 @@ ScriptedPeer::ScriptedPeer(Script script) {
 }
 
 ScriptedPeer::~ScriptedPeer() {
-    if (thread_.joinable()) thread_.join();
+    join();
     if (listen_fd_ >= 0) ::close(listen_fd_);
+}
+
+void ScriptedPeer::join() {
+    if (thread_.joinable()) thread_.join();
 }
 
 std::string ScriptedPeer::accept_for(const std::string& request) {

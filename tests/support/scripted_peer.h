@@ -22,6 +22,8 @@ public:
     ScriptedPeer& operator=(const ScriptedPeer&) = delete;
 
     int port() const { return port_; }
+    // Waits for the script to end; read what the script recorded only after this.
+    void join();
 
     // The Sec-WebSocket-Accept that answers the request's Sec-WebSocket-Key.
     static std::string accept_for(const std::string& request);

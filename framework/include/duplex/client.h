@@ -43,7 +43,7 @@ struct ClientOptions {
     // Extra request headers ("Authorization", "Origin", ...). The handshake's own headers (Host, Upgrade,
     // Connection, Sec-WebSocket-*) are refused: the connection fails.
     std::vector<std::pair<std::string, std::string>> headers;
-    // Name resolution plus TCP connect, and then the wait for the server's 101 response.
+    // Name resolution plus TCP connect, and then the wait for the server's 101 response (0: no limit).
     std::chrono::milliseconds connect_timeout{10000};
     std::chrono::milliseconds handshake_timeout{10000};
     // Limits and behaviour once open. permessage-deflate is offered when options.permessage_deflate is set

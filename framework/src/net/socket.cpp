@@ -89,6 +89,7 @@ void Socket::flush() {
     }
     op_->in_flight = true;
     if (ending_) set_timeout(write_progress_ms);
+    check_backlog();
 }
 
 void Socket::on_written(uv_write_t* req, int status) {
@@ -108,6 +109,10 @@ void Socket::on_written(uv_write_t* req, int status) {
 }
 
 void Socket::after_drain() {
+    if (backlogged_) {
+        backlogged_ = false;
+        if (want_reading_) resume_reading();
+    }
     if (ending_) {
         if (!shut_down_) shutdown_now();
         return;
@@ -119,14 +124,25 @@ void Socket::after_drain() {
 }
 
 void Socket::pause_reading() {
+    want_reading_ = false;
     if (!reading_ || closing_) return;
     reading_ = false;
     uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
 }
 
 void Socket::resume_reading() {
-    if (reading_ || closing_) return;
+    want_reading_ = true;
+    if (reading_ || closing_ || backlogged_) return;
     if (uv_read_start(reinterpret_cast<uv_stream_t*>(&tcp_), on_alloc, on_read) == 0) reading_ = true;
+}
+
+void Socket::check_backlog() {
+    if (backlog_limit_ == 0 || backlogged_ || closing_ || buffered_amount() <= backlog_limit_) return;
+    backlogged_ = true;
+    if (reading_) {
+        reading_ = false;
+        uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
+    }
 }
 
 void Socket::on_alloc(uv_handle_t* h, std::size_t, uv_buf_t* buf) {
@@ -145,6 +161,7 @@ void Socket::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
         if (s->ending_) return;  // lingering: the peer's bytes are read only to be discarded
         auto keep = s->protocol_;
         if (keep) keep->on_data(buf->base, static_cast<std::size_t>(nread));
+        s->check_backlog();  // answers are only queued here; the flush comes at the end of the loop turn
         return;
     }
     if (nread == 0) return;

@@ -54,6 +54,10 @@ public:
 
     void pause_reading();
     void resume_reading();
+    // Stops reading while more than `bytes` of output wait (0: never), until everything is written. For
+    // request/response protocols: a peer that sends requests without reading the answers cannot make us
+    // queue them all. Not for full-duplex ones: two ends that both stop reading while they write deadlock.
+    void set_read_backlog_limit(std::size_t bytes) { backlog_limit_ = bytes; }
 
     // Graceful end: flush what is queued, shut down the write side, drain the peer's bytes for up to
     // linger_ms so the peer reads our last bytes instead of a reset, then close.
@@ -89,6 +93,7 @@ private:
     void release_idle_buffer() {
         if (out_.empty() && out_.capacity() > 15) std::string().swap(out_);
     }
+    void check_backlog();
     void after_drain();
     void shutdown_now();
 
@@ -101,7 +106,10 @@ private:
     std::size_t track_index_ = SIZE_MAX;
     std::uint64_t linger_ms_ = 0;
     int close_status_ = 0;
+    std::size_t backlog_limit_ = 0;
     bool reading_ = false;
+    bool want_reading_ = false;  // the protocol's wish; reading_ is also off while backlogged_
+    bool backlogged_ = false;
     bool dirty_ = false;
     bool closing_ = false;
     bool ending_ = false;

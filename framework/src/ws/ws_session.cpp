@@ -203,7 +203,7 @@ void WsSession::fail(std::uint16_t code, std::string_view reason) {
     state_ = ReadyState::Closing;
     send_close(code, reason);
     // Fail the connection: no waiting for the peer's Close (RFC 6455 7.1.7); our Close is flushed first.
-    if (socket_) socket_->end(ms(route_->options.close_timeout));
+    end_socket();
 }
 
 void WsSession::on_data(char* data, std::size_t len) {
@@ -272,8 +272,17 @@ void WsSession::on_control(ws::Opcode opcode, std::string_view payload) {
     state_ = ReadyState::Closing;
     if (!socket_) return;
     // The server closes TCP first (RFC 6455 7.1.1); a client waits for it, bounded.
-    if (role_ == ws::Role::Server) socket_->end(ms(route_->options.close_timeout));
+    if (role_ == ws::Role::Server) end_socket();
     else socket_->set_timeout(ms(route_->options.close_timeout));
+}
+
+void WsSession::end_socket() {
+    if (!socket_) return;
+    const std::uint64_t bound = ms(route_->options.close_timeout);
+    socket_->end(bound);
+    // Socket::end waits up to 10 s for a stalled write; a peer that never reads must not keep a closing
+    // WebSocket (and its buffered bytes) longer than close_timeout. Write progress still extends it.
+    socket_->set_timeout(bound);
 }
 
 void WsSession::on_error(std::uint16_t close_code, std::string_view reason) { fail(close_code, reason); }

@@ -69,6 +69,8 @@ private:
     template <class F> void user(const char* what, F&& f);
     void send_close(std::uint16_t code, std::string_view reason);
     void fail(std::uint16_t code, std::string_view reason);
+    // Flushes what is queued, then closes TCP, all within close_timeout.
+    void end_socket();
     void write_frame(ws::Opcode op, std::string_view payload, bool rsv1);
     bool over_budget(std::size_t incoming);
     void arm_idle();
