@@ -11,9 +11,10 @@ void WsEventLog::attach(duplex::WsRoute& route) {
         on_error(ws);
         if (next) next(ws, e);
     };
+    // Recorded after the route's own onclose, so that a test woken by wait_closed sees all of its effects.
     route.onclose = [this, next = std::move(route.onclose)](duplex::WebSocket& ws, const duplex::CloseEvent& ev) {
-        on_close(ws, ev);
         if (next) next(ws, ev);
+        on_close(ws, ev);
     };
 }
 
