@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Fresh machine to every test: installs what is missing, builds, runs the unit, integration and browser suites,
 # then builds again under AddressSanitizer + UndefinedBehaviorSanitizer and runs the unit and integration suites
-# there too, and runs the cross-thread test under ThreadSanitizer. Ends with one summary line "N passed, N failed".
+# there too, runs the cross-thread test under ThreadSanitizer, and every fuzz target for FUZZ_SECONDS (15) each.
+# Ends with one summary line "N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/.."
 .ci/install-deps --tests || exit 1
@@ -34,6 +35,14 @@ UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ASAN_OPTIONS=detect_leaks=1 \
     --buildtype=debugoptimized >/dev/null || exit 1
 ninja -C build-tsan tests/tsan/tsan_tests || exit 1
 run_suites build-tsan --no-rebuild --suite tsan
+
+# libFuzzer (clang): every target for a bounded time from its committed corpus (tests/fuzz/run.sh).
+fuzz_log=$(mktemp)
+tests/fuzz/run.sh "${FUZZ_SECONDS:-15}" 2>&1 | tee "$fuzz_log"
+fuzz_ok=$(grep -cE '^[a-z_]+ +ok ' "$fuzz_log"); fuzz_bad=$(grep -cE '^[a-z_]+ +FAILED' "$fuzz_log")
+((fuzz_ok + fuzz_bad == 0)) && fuzz_bad=1  # the build itself failed
+passed=$((passed + fuzz_ok)); failed=$((failed + fuzz_bad))
+rm -f "$fuzz_log"
 
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

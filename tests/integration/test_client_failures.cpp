@@ -252,7 +252,8 @@ TEST_CASE("URLs that cannot be used fail through onerror and onclose, without a 
         {"ws://host/#frag", "fragment"},
     };
     for (const auto& [url, error] : cases) {
-        CAPTURE(url);
+        const auto& url_text = url;  // clang 14 cannot capture a structured binding in CAPTURE's lambda
+        CAPTURE(url_text);
         check_failed(run_client(url), error);
     }
 }
