@@ -20,7 +20,7 @@
 #include "fuzz_check.h"
 #include "ws/accept_key.h"
 #include "ws/handshake_client.h"
-#include "ws/http_tokens.h"
+#include "http/http_tokens.h"
 #include "ws/permessage_deflate.h"
 
 namespace {

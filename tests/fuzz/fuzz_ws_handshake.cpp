@@ -18,7 +18,7 @@
 #include "fuzz_check.h"
 #include "ws/handshake.h"
 #include "ws/handshake_client.h"
-#include "ws/http_tokens.h"
+#include "http/http_tokens.h"
 #include "ws/permessage_deflate.h"
 
 namespace {

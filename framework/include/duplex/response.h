@@ -31,8 +31,8 @@ public:
     // --- head (ignored once headers were sent) ---
     Response& status(int code);
     int status_code() const;
-    // Replaces every value of the header; names are case-insensitive. CR/LF in names or values are refused
-    // (header injection): the call is ignored and logged.
+    // Replaces every value of the header; names are case-insensitive. A name that is not a token, or a
+    // value with CR, LF, NUL or another control byte (header injection), is refused: ignored and logged.
     Response& set(std::string_view name, std::string_view value);
     // Adds one more line of the header (e.g. Set-Cookie).
     Response& append(std::string_view name, std::string_view value);

@@ -3,7 +3,7 @@
 #include "client/tcp_connector.h"
 #include "loop/loop_core.h"
 #include "net/socket.h"
-#include "ws/http_tokens.h"
+#include "http/http_tokens.h"
 #include "ws/ws_session.h"
 
 #include <cstdio>
@@ -15,9 +15,9 @@ namespace {
 // Headers the handshake writes itself: a second copy would make the request ambiguous.
 bool is_handshake_header(std::string_view name) {
     constexpr std::string_view sec = "sec-websocket-";
-    return ws::ascii_iequals(name, "host") || ws::ascii_iequals(name, "upgrade") ||
-           ws::ascii_iequals(name, "connection") ||
-           (name.size() >= sec.size() && ws::ascii_iequals(name.substr(0, sec.size()), sec));
+    return detail::ascii_iequals(name, "host") || detail::ascii_iequals(name, "upgrade") ||
+           detail::ascii_iequals(name, "connection") ||
+           (name.size() >= sec.size() && detail::ascii_iequals(name.substr(0, sec.size()), sec));
 }
 
 std::uint64_t ms(std::chrono::milliseconds d) { return static_cast<std::uint64_t>(d.count()); }

@@ -1,6 +1,6 @@
 #include "client/response_parser.h"
 
-#include "ws/http_tokens.h"
+#include "http/http_tokens.h"
 
 namespace duplex::detail::client {
 namespace {
@@ -19,7 +19,7 @@ const llhttp_settings_t ResponseParser::settings_ = [] {
     s.on_header_value_complete = [](llhttp_t* p) {
         // llhttp drops leading whitespace; trailing OWS is not part of the value either (RFC 9110 5.5).
         std::string& v = self(p).headers_.back().second;
-        while (!v.empty() && ws::is_ows(v.back())) v.pop_back();
+        while (!v.empty() && detail::is_ows(v.back())) v.pop_back();
         return 0;
     };
     s.on_headers_complete = on_headers_complete;
@@ -77,7 +77,7 @@ ResponseParser::Result ResponseParser::feed(const char* data, std::size_t len) {
 std::string ResponseParser::header(std::string_view name) const {
     std::string value;
     for (const auto& [n, v] : headers_) {
-        if (!ws::ascii_iequals(n, name)) continue;
+        if (!detail::ascii_iequals(n, name)) continue;
         if (!value.empty()) value += ", ";
         value += v;
     }

@@ -1,6 +1,6 @@
 #include "client/ws_url.h"
 
-#include "ws/http_tokens.h"
+#include "http/http_tokens.h"
 
 #include <arpa/inet.h>
 
@@ -88,8 +88,8 @@ std::string_view parse_ws_url(std::string_view text, WsUrl& out) {
     const std::size_t sep = text.find("://");
     if (sep == std::string_view::npos) return "URL must start with ws://";
     const std::string_view scheme = text.substr(0, sep);
-    if (ws::ascii_iequals(scheme, "wss")) return "wss:// needs TLS, which this build of duplex does not have";
-    if (!ws::ascii_iequals(scheme, "ws")) return "URL scheme must be ws://";
+    if (detail::ascii_iequals(scheme, "wss")) return "wss:// needs TLS, which this build of duplex does not have";
+    if (!detail::ascii_iequals(scheme, "ws")) return "URL scheme must be ws://";
     const std::string_view rest = text.substr(sep + 3);
     for (const char c : rest) {
         const auto byte = static_cast<unsigned char>(c);

@@ -1,17 +1,12 @@
 #include "duplex/request.h"
 
 #include "duplex/error.h"
+#include "http/http_tokens.h"
 #include "http/url.h"
-
-#include <strings.h>
 
 namespace duplex {
 
-namespace {
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
-}  // namespace
+using detail::ascii_iequals;
 
 void Request::clear() {
     storage_.clear();
@@ -38,20 +33,20 @@ std::string_view Request::query_string() const {
 
 std::string_view Request::header(std::string_view name) const {
     for (const auto& h : headers_)
-        if (iequals(view({h.name_off, h.name_len}), name)) return view({h.value_off, h.value_len});
+        if (ascii_iequals(view({h.name_off, h.name_len}), name)) return view({h.value_off, h.value_len});
     return {};
 }
 
 bool Request::has_header(std::string_view name) const {
     for (const auto& h : headers_)
-        if (iequals(view({h.name_off, h.name_len}), name)) return true;
+        if (ascii_iequals(view({h.name_off, h.name_len}), name)) return true;
     return false;
 }
 
 std::string Request::header_all(std::string_view name) const {
     std::string joined;
     for (const auto& h : headers_) {
-        if (!iequals(view({h.name_off, h.name_len}), name)) continue;
+        if (!ascii_iequals(view({h.name_off, h.name_len}), name)) continue;
         if (!joined.empty()) joined.append(", ");
         joined.append(view({h.value_off, h.value_len}));
     }

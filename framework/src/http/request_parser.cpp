@@ -1,30 +1,18 @@
 #include "http/request_parser.h"
 
-#include <array>
-#include <strings.h>
+#include "http/http_tokens.h"
 
 namespace duplex::detail {
 
 namespace {
 RequestParser& self(llhttp_t* p) { return *static_cast<RequestParser*>(p->data); }
 
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
-
-// RFC 9110 5.6.2 tchar. llhttp's lenient build lets spaces into field names ("Host : x"); a name another hop
-// would read differently is a smuggling vector, and RFC 9112 5.1 says to answer 400.
-constexpr auto kTchar = [] {
-    std::array<bool, 256> t{};
-    for (int c = '0'; c <= '9'; ++c) t[c] = true;
-    for (int c = 'a'; c <= 'z'; ++c) t[c] = t[c - 'a' + 'A'] = true;
-    for (unsigned char c : std::string_view("!#$%&'*+-.^_`|~")) t[c] = true;
-    return t;
-}();
-
+// RFC 9110 5.6.2 tchar only. llhttp's lenient build lets spaces into field names ("Host : x"); a name another
+// hop would read differently is a smuggling vector, and RFC 9112 5.1 says to answer 400. A span may be part
+// of a name, so each byte is checked (emptiness is checked when the name completes).
 bool all_tchar(const char* at, std::size_t n) {
     for (std::size_t i = 0; i < n; ++i)
-        if (!kTchar[static_cast<unsigned char>(at[i])]) return false;
+        if (!is_tchar(at[i])) return false;
     return true;
 }
 }  // namespace
@@ -137,7 +125,7 @@ int RequestParser::on_headers_complete(llhttp_t* p) {
     if ((p->flags & F_CONTENT_LENGTH) && p->content_length > r.limits_.max_body_bytes)
         return r.limit(413, "Payload Too Large");
     if (q.has_header("expect")) {
-        if (!iequals(q.header("expect"), "100-continue")) return r.limit(417, "Expectation Failed");
+        if (!ascii_iequals(q.header("expect"), "100-continue")) return r.limit(417, "Expectation Failed");
         // Only worth a 100 when a body is coming; HTTP/1.0 clients do not know 100 (RFC 9110 10.1.1).
         bool body_coming = (p->flags & F_CHUNKED) || p->content_length > 0;
         if (body_coming && q.minor_ >= 1) {

@@ -1,28 +1,15 @@
 #include "http/response_writer.h"
 
 #include "http/http_session.h"
+#include "http/http_tokens.h"
 #include "http/status_text.h"
 
 #include <charconv>
 #include <cstdio>
-#include <strings.h>
 
 namespace duplex::detail {
 
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && strncasecmp(a.data(), b.data(), a.size()) == 0;
-}
-
-bool safe_token(std::string_view s, bool is_name) {
-    if (is_name && s.empty()) return false;
-    for (unsigned char c : s) {
-        if (c == '\r' || c == '\n' || c == 0) return false;
-        if (is_name && (c <= 32 || c == ':' || c >= 127)) return false;
-    }
-    return true;
-}
 
 // Calls fn(line_start, line_len, value) for each header line in the block whose name matches.
 template <class F>
@@ -32,7 +19,7 @@ void for_each_line(std::string_view head, std::string_view name, F&& fn) {
         std::size_t end = head.find("\r\n", pos);
         std::string_view line = head.substr(pos, end - pos);
         std::size_t colon = line.find(':');
-        if (colon != std::string_view::npos && iequals(line.substr(0, colon), name)) {
+        if (colon != std::string_view::npos && ascii_iequals(line.substr(0, colon), name)) {
             std::string_view value = line.substr(colon + 1);
             while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
             if (!fn(pos, end + 2 - pos, value)) return;
@@ -108,8 +95,10 @@ void finish(Exchange& ex) {
 }  // namespace
 
 bool set_header(Exchange& ex, std::string_view name, std::string_view value, bool replace) {
-    if (!safe_token(name, true) || !safe_token(value, false)) {
-        std::fprintf(stderr, "duplex: refused header with CR/LF or invalid name: %.*s\n",
+    // Names must be tokens and values field-values (RFC 9110 5.5): no CR/LF/NUL or other control byte can
+    // split the response or be refused by a strict client.
+    if (!is_token(name) || !is_field_value(value)) {
+        std::fprintf(stderr, "duplex: refused header (name not a token, or a control byte in the value): %.*s\n",
                      static_cast<int>(name.size()), name.data());
         return false;
     }

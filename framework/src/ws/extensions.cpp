@@ -1,6 +1,6 @@
 #include "ws/extensions.h"
 
-#include "ws/http_tokens.h"
+#include "http/http_tokens.h"
 
 namespace duplex::detail::ws {
 namespace {

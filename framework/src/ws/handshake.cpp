@@ -4,7 +4,7 @@
 
 #include "util/base64.h"
 #include "ws/accept_key.h"
-#include "ws/http_tokens.h"
+#include "http/http_tokens.h"
 #include "ws/permessage_deflate.h"
 
 namespace duplex::detail::ws {

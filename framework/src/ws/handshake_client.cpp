@@ -6,7 +6,7 @@
 #include "util/base64.h"
 #include "util/random.h"
 #include "ws/accept_key.h"
-#include "ws/http_tokens.h"
+#include "http/http_tokens.h"
 
 namespace duplex::detail::ws {
 namespace {

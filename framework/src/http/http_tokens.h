@@ -1,11 +1,11 @@
 #pragma once
-// Small pieces of the HTTP/1.1 header grammar (RFC 7230 sections 3.2.3, 3.2.6 and 7) that the WebSocket handshake
-// needs: tokens, optional whitespace and comma-separated lists.
+// Small pieces of the HTTP/1.1 header grammar (RFC 7230 sections 3.2.3, 3.2.6 and 7) that the HTTP parser, the response writer and
+// the WebSocket handshake need: tokens, optional whitespace and comma-separated lists.
 // Pure functions: any thread, no I/O, no allocation.
 
 #include <string_view>
 
-namespace duplex::detail::ws {
+namespace duplex::detail {
 
 bool is_tchar(char c) noexcept;
 bool is_token(std::string_view s) noexcept;  // non-empty, tchar only
@@ -32,4 +32,4 @@ void for_each_list_element(std::string_view list, Fn&& fn) {
 // Whether a comma list (Connection, Upgrade) holds `token`, compared ASCII case-insensitively.
 bool list_has_token(std::string_view list, std::string_view token) noexcept;
 
-}  // namespace duplex::detail::ws
+}  // namespace duplex::detail

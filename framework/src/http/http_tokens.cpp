@@ -1,6 +1,6 @@
-#include "ws/http_tokens.h"
+#include "http/http_tokens.h"
 
-namespace duplex::detail::ws {
+namespace duplex::detail {
 
 bool is_tchar(char c) noexcept {
     if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
@@ -49,4 +49,4 @@ bool list_has_token(std::string_view list, std::string_view token) noexcept {
     return found;
 }
 
-}  // namespace duplex::detail::ws
+}  // namespace duplex::detail
