@@ -98,19 +98,25 @@ void WsSession::write_frame(ws::Opcode op, std::string_view payload, bool rsv1) 
     socket_->commit();
 }
 
-bool WsSession::over_budget(std::size_t incoming) {
-    return buffered_amount() + incoming > route_->options.max_buffered_bytes;
-}
-
-SendResult WsSession::send(ws::Opcode op, std::string_view payload) {
+std::optional<SendResult> WsSession::refuse(std::size_t incoming) {
     if (state_ == ReadyState::Connecting) return SendResult::NotOpen;
     if (state_ != ReadyState::Open || !socket_) return SendResult::Closed;
     const WsOptions& o = route_->options;
-    if (over_budget(payload.size())) {
-        if (o.backpressure == BackpressurePolicy::Drop) return SendResult::Dropped;
-        fail(CloseCode::PolicyViolation, "send buffer limit exceeded");
-        return SendResult::Closed;
-    }
+    if (buffered_amount() + incoming <= o.max_buffered_bytes) return std::nullopt;
+    if (o.backpressure == BackpressurePolicy::Drop) return SendResult::Dropped;
+    fail(CloseCode::PolicyViolation, "send buffer limit exceeded");
+    return SendResult::Closed;
+}
+
+SendResult WsSession::queued() {
+    if (buffered_amount() <= route_->options.high_water_bytes) return SendResult::Queued;
+    want_drain_ = true;
+    return SendResult::Backpressure;
+}
+
+SendResult WsSession::send(ws::Opcode op, std::string_view payload) {
+    if (auto refused = refuse(payload.size())) return *refused;
+    const WsOptions& o = route_->options;
     if (deflate_ && payload.size() >= o.compress_min_bytes) {
         if (!deflater_) {
             bool server = role_ == ws::Role::Server;
@@ -129,27 +135,13 @@ SendResult WsSession::send(ws::Opcode op, std::string_view payload) {
     } else {
         write_frame(op, payload, false);
     }
-    if (buffered_amount() > o.high_water_bytes) {
-        want_drain_ = true;
-        return SendResult::Backpressure;
-    }
-    return SendResult::Queued;
+    return queued();
 }
 
 SendResult WsSession::send_prepared(std::string_view frame) {
-    if (state_ != ReadyState::Open || !socket_) return SendResult::Closed;
-    const WsOptions& o = route_->options;
-    if (over_budget(frame.size())) {
-        if (o.backpressure == BackpressurePolicy::Drop) return SendResult::Dropped;
-        fail(CloseCode::PolicyViolation, "send buffer limit exceeded");
-        return SendResult::Closed;
-    }
+    if (auto refused = refuse(frame.size())) return *refused;
     socket_->write(frame);
-    if (buffered_amount() > o.high_water_bytes) {
-        want_drain_ = true;
-        return SendResult::Backpressure;
-    }
-    return SendResult::Queued;
+    return queued();
 }
 
 void WsSession::send_close(std::uint16_t code, std::string_view reason) {

@@ -72,7 +72,11 @@ private:
     // Flushes what is queued, then closes TCP, all within close_timeout.
     void end_socket();
     void write_frame(ws::Opcode op, std::string_view payload, bool rsv1);
-    bool over_budget(std::size_t incoming);
+    // The answer to a send that must not queue: not open, or `incoming` more bytes would pass
+    // max_buffered_bytes (then the backpressure policy decides). nullopt: go ahead.
+    std::optional<SendResult> refuse(std::size_t incoming);
+    // Queued, or Backpressure (and ondrain armed) above the high-water mark.
+    SendResult queued();
     void arm_idle();
 
     std::shared_ptr<const WsRoute> route_;
