@@ -1,6 +1,6 @@
 // The HTTP half of the demo contract (shared/demo-contract.md), item by item, against the real demo binary
 // started on free ports with the repository's static/ directory.
-#include "support/process.h"
+#include "support/demo_process.h"
 #include "support/raw_client.h"
 
 #include <doctest/doctest.h>
@@ -24,19 +24,14 @@ std::string read_file(const std::string& path) {
     return ss.str();
 }
 
-// The demo on free ports; its first two stdout lines name them.
+// The demo on free ports.
 struct Demo {
-    Process proc{{build_root() + "/apps/demo/demo", "--http-port", "0", "--ws-port", "0", "--quiet", "--static",
-                  source_root() + "/static"}};
+    DemoProcess demo;
+    Process& proc = demo.process();
     int port = 0;
     Demo() {
-        REQUIRE(proc.started());
-        auto http = proc.read_line(10s);
-        auto ws = proc.read_line(10s);
-        REQUIRE(http);
-        REQUIRE(ws);
-        REQUIRE(http->find("HTTP listening on http://") == 0);
-        port = std::stoi(http->substr(http->rfind(':') + 1));
+        REQUIRE(demo.ready());
+        port = demo.http_port();
     }
     HttpResponse request(const std::string& method, const std::string& target, const std::string& extra = "",
                          const std::string& body = "") const {

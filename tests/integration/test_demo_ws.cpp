@@ -2,7 +2,7 @@
 // ports: /ws greets "world" and broadcasts text to every /ws client, /echo echoes with the same opcode and
 // accepts permessage-deflate, refusals as plain HTTP (404, 426, 426 + version, 400), independent Python and
 // Node clients on /echo, and the graceful stop on SIGTERM (1001 to clients, exit 0).
-#include "support/process.h"
+#include "support/demo_process.h"
 #include "support/ws_peers.h"
 #include "support/ws_raw.h"
 #include "support/ws_zlib.h"
@@ -18,19 +18,14 @@ namespace {
 
 // The demo on free ports; its second stdout line names the WebSocket one.
 struct DemoWs {
-    Process proc{{build_root() + "/apps/demo/demo", "--http-port", "0", "--ws-port", "0", "--quiet", "--static",
-                  source_root() + "/static"}};
+    DemoProcess demo;
+    Process& proc = demo.process();
     int port = 0;
     DemoWs() {
-        REQUIRE(proc.started());
-        auto http = proc.read_line(10s);
-        auto ws = proc.read_line(10s);
-        REQUIRE(http);
-        REQUIRE(ws);
-        REQUIRE(ws->find("WebSocket listening on ws://") == 0);
-        port = std::stoi(ws->substr(ws->rfind(':') + 1));
+        REQUIRE(demo.ready());
+        port = demo.ws_port();
     }
-    std::string base() const { return "ws://127.0.0.1:" + std::to_string(port); }
+    std::string base() const { return demo.ws_base(); }
     std::optional<HttpResponse> ask(const std::string& target, const std::string& headers) const {
         return http_request(port, "GET " + target + " HTTP/1.1\r\nHost: demo\r\n" + headers + "\r\n");
     }

@@ -1,5 +1,6 @@
 // apps/wscat end to end against the demo binary (both built in this build tree): scripted messages, piped
 // input, binary encodings, subprotocol and header flags, and the exit codes scripts rely on.
+#include "support/demo_process.h"
 #include "support/process.h"
 
 #include <doctest/doctest.h>
@@ -20,23 +21,11 @@ bool built(const std::string& path) {
 // The demo on free ports; ws_port() is its WebSocket port (0 when it did not start).
 class Demo {
 public:
-    Demo() : process_({build_root() + "/apps/demo/demo", "--http-port", "0", "--ws-port", "0", "--quiet",
-                       "--static", source_root() + "/static"}) {
-        for (int i = 0; i < 2 && port_ == 0; ++i) {
-            std::optional<std::string> line = process_.read_line(10s);
-            if (!line) break;
-            const std::string prefix = "WebSocket listening on ws://127.0.0.1:";
-            if (line->rfind(prefix, 0) == 0) port_ = std::atoi(line->c_str() + prefix.size());
-        }
-    }
-    int ws_port() const { return port_; }
-    std::string url(const std::string& path) const {
-        return "ws://127.0.0.1:" + std::to_string(port_) + path;
-    }
+    int ws_port() const { return demo_.ws_port(); }
+    std::string url(const std::string& path) const { return demo_.ws_base() + path; }
 
 private:
-    Process process_;
-    int port_ = 0;
+    DemoProcess demo_;
 };
 
 // Runs a shell command line (for pipes into wscat); stdout only.
