@@ -25,6 +25,7 @@
 
 namespace {
 
+using namespace duplex::detail;
 using namespace duplex::detail::ws;
 using duplex::detail::client::ResponseParser;
 

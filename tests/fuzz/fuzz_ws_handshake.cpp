@@ -23,6 +23,7 @@
 
 namespace {
 
+using namespace duplex::detail;
 using namespace duplex::detail::ws;
 
 bool inside(std::string_view part, std::string_view whole) {
