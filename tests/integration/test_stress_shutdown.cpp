@@ -27,7 +27,7 @@ TEST_CASE("shutdown under load: in-flight requests answered, WebSockets closed w
     ServerThread server([&](duplex::App& app, duplex::WsServer& wss) {
         duplex::EventLoop& loop = app.loop();
         // The answer takes 300 ms to prepare: shutdown starts while all of them are pending.
-        app.get("/work/:i", [&](duplex::Request& req, duplex::Response& res) {
+        app.get("/job/:i", [&](duplex::Request& req, duplex::Response& res) {
             ++received;
             std::string body = "done " + std::string(req.param("i"));
             loop.set_timeout(300ms, [res, body]() mutable { res.send(body); });
@@ -47,7 +47,7 @@ TEST_CASE("shutdown under load: in-flight requests answered, WebSockets closed w
         }
     ConnSwarm swarm;
     REQUIRE(swarm.open(server.http_port(), http_peers) == http_peers);
-    CHECK(swarm.send_all("GET /work/7 HTTP/1.1\r\nHost: x\r\n\r\n") == http_peers);
+    CHECK(swarm.send_all("GET /job/7 HTTP/1.1\r\nHost: x\r\n\r\n") == http_peers);
     REQUIRE(wait_until([&] { return received == static_cast<int>(http_peers); }));
 
     auto start = std::chrono::steady_clock::now();
