@@ -66,38 +66,58 @@ void add_echo(duplex::WsServer& wss) {
     wss.route("/echo", {.onmessage = [](duplex::WebSocket& ws, const duplex::Message& m) { ws.send(m); }});
 }
 
+// The shared set-up of both tests: a server with the hose and an echo route, a healthy echo client, the
+// memory baseline, `n` raw peers upgraded to /hose that never read after the 101, and the hose running.
+struct HoseLoad {
+    Hose hose;
+    ServerThread server;
+    HealthProbe probe;
+    MemoryBaseline base;
+    ConnSwarm swarm;
+    duplex::TimerId timer = 0;
+
+    HoseLoad(std::size_t n, duplex::BackpressurePolicy policy)
+        : hose(n),
+          server([this, policy](duplex::App&, duplex::WsServer& wss) {
+              wss.route("/hose", hose.route(policy));
+              add_echo(wss);
+          }),
+          probe(ws_echo_check(server.ws_port(), "/echo")) {
+        REQUIRE(server.ws_port() > 0);
+        REQUIRE(wait_until([&] { return probe.ok() > 0; }));
+        base = begin_load();
+        REQUIRE(swarm.open(server.ws_port(), n, 20s, client_rcvbuf) == n);
+        REQUIRE(wait_until([&] { return shrink_accepted_send_buffers(server.ws_port(), server_sndbuf) > n; }));
+        CHECK(swarm.send_all(upgrade_request("/hose")) == n);
+        CHECK(swarm.read_until_all("\r\n\r\n") == n);  // the 101; nothing is read after it
+        REQUIRE(wait_until([&] { return hose.opened == static_cast<int>(n); }));
+        REQUIRE(server.run_on_loop([&] { timer = server.loop().set_interval(10ms, [&] { hose.tick(); }); }));
+    }
+    void stop_hose() {
+        REQUIRE(server.run_on_loop([&] {
+            server.loop().clear_timer(timer);
+            hose.peers.clear();
+        }));
+    }
+};
+
 }  // namespace
 
 TEST_SUITE("stress_slow_readers") {
 
 TEST_CASE("1,000 WebSockets that never read: memory bounded by max_buffered_bytes (Drop), then back to baseline") {
     constexpr std::size_t peers = 1000;
-    Hose hose(peers);
-    ServerThread server([&](duplex::App&, duplex::WsServer& wss) {
-        wss.route("/hose", hose.route(duplex::BackpressurePolicy::Drop));
-        add_echo(wss);
-    });
-    REQUIRE(server.ws_port() > 0);
-    HealthProbe probe(ws_echo_check(server.ws_port(), "/echo"));
-    REQUIRE(wait_until([&] { return probe.ok() > 0; }));
-    auto base = begin_load();
-
-    ConnSwarm swarm;
-    REQUIRE(swarm.open(server.ws_port(), peers, 20s, client_rcvbuf) == peers);
-    REQUIRE(wait_until([&] { return shrink_accepted_send_buffers(server.ws_port(), server_sndbuf) > peers; }));
-    CHECK(swarm.send_all(upgrade_request("/hose")) == peers);
-    CHECK(swarm.read_until_all("\r\n\r\n") == peers);  // the 101; nothing is read after it
-    REQUIRE(wait_until([&] { return hose.opened == static_cast<int>(peers); }));
-    duplex::TimerId timer = 0;
-    REQUIRE(server.run_on_loop([&] { timer = server.loop().set_interval(10ms, [&] { hose.tick(); }); }));
+    HoseLoad load(peers, duplex::BackpressurePolicy::Drop);
+    Hose& hose = load.hose;
+    HealthProbe& probe = load.probe;
+    ConnSwarm& swarm = load.swarm;
+    ServerThread& server = load.server;
+    const MemoryBaseline& base = load.base;
     // Every peer hits its cap (the server really tries to overfill them), then the pressure goes on for
     // 500 ms more: 50 broadcasts offer each peer 400 KiB over its cap.
     CHECK(wait_until([&] { return hose.dropped_peers == static_cast<int>(peers); }));
     std::this_thread::sleep_for(500ms);
-    REQUIRE(server.run_on_loop([&] {
-        server.loop().clear_timer(timer);
-        hose.peers.clear();
-    }));
+    load.stop_hose();
     std::size_t peak = peak_rss_kib();
     CHECK(hose.closed == 0);        // Drop keeps connections open
     // Per peer at most the capped buffer (string growth can double it, plus one message) and its session.
@@ -115,31 +135,16 @@ TEST_CASE("1,000 WebSockets that never read: memory bounded by max_buffered_byte
 
 TEST_CASE("500 WebSockets that never read under the Close policy: each is failed with 1008, exactly once") {
     constexpr std::size_t peers = 500;
-    Hose hose(peers);
-    ServerThread server([&](duplex::App&, duplex::WsServer& wss) {
-        wss.route("/hose", hose.route(duplex::BackpressurePolicy::Close));
-        add_echo(wss);
-    });
-    REQUIRE(server.ws_port() > 0);
-    HealthProbe probe(ws_echo_check(server.ws_port(), "/echo"));
-    REQUIRE(wait_until([&] { return probe.ok() > 0; }));
-    auto base = begin_load();
-
-    ConnSwarm swarm;
-    REQUIRE(swarm.open(server.ws_port(), peers, 20s, client_rcvbuf) == peers);
-    REQUIRE(wait_until([&] { return shrink_accepted_send_buffers(server.ws_port(), server_sndbuf) > peers; }));
-    CHECK(swarm.send_all(upgrade_request("/hose")) == peers);
-    CHECK(swarm.read_until_all("\r\n\r\n") == peers);
-    REQUIRE(wait_until([&] { return hose.opened == static_cast<int>(peers); }));
-    duplex::TimerId timer = 0;
-    REQUIRE(server.run_on_loop([&] { timer = server.loop().set_interval(10ms, [&] { hose.tick(); }); }));
+    HoseLoad load(peers, duplex::BackpressurePolicy::Close);
+    Hose& hose = load.hose;
+    HealthProbe& probe = load.probe;
+    ConnSwarm& swarm = load.swarm;
+    ServerThread& server = load.server;
+    const MemoryBaseline& base = load.base;
     // Each peer is failed once its buffer passes the cap; its Close frame cannot be delivered to a peer that
     // does not read, so the TCP connection stays until the peer leaves (or the server's write bound).
     CHECK(wait_until([&] { return hose.failed_peers == static_cast<int>(peers); }));
-    REQUIRE(server.run_on_loop([&] {
-        server.loop().clear_timer(timer);
-        hose.peers.clear();
-    }));
+    load.stop_hose();
     swarm.close_all();
     CHECK(wait_until([&] { return hose.closed == static_cast<int>(peers); }));
     std::this_thread::sleep_for(100ms);  // a second onclose would show up here
