@@ -104,7 +104,7 @@ void ClientHandshake::open(const ws::ClientHandshakeResult& result, char* rest, 
     socket.set_timeout(0);
     socket.set_protocol(session);  // we stay alive until the socket's call into on_data returns
     session->open(socket, result.deflate, result.subprotocol,
-                  result.deflate ? parser_.header("sec-websocket-extensions") : std::string(), nullptr);
+                  result.deflate ? parser_.header("sec-websocket-extensions") : std::string());
     if (options_.onopen) {
         WebSocket ws = session->handle();
         try {

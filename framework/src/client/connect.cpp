@@ -1,5 +1,5 @@
-// duplex::connect: adapts the browser-shaped ClientOptions to the WsRoute every WsSession runs on, and starts
-// the handshake.
+// duplex::connect: adapts the browser-shaped ClientOptions to the route every WsSession runs on (one per client
+// connection, with the URL as its path), and starts the handshake.
 #include "duplex/client.h"
 
 #include "client/client_handshake.h"
@@ -8,7 +8,9 @@
 namespace duplex {
 
 WebSocket connect(EventLoop& loop, std::string_view url, ClientOptions options) {
-    auto route = std::make_shared<WsRoute>();
+    auto shared = std::make_shared<detail::SessionRoute>();
+    shared->path = url;
+    WsRoute* route = &shared->route;
     route->onmessage = std::move(options.onmessage);
     route->onerror = std::move(options.onerror);
     route->ondrain = std::move(options.ondrain);
@@ -16,7 +18,7 @@ WebSocket connect(EventLoop& loop, std::string_view url, ClientOptions options) 
     route->onpong = std::move(options.onpong);
     auto onclose = std::move(options.onclose);
     route->options = options.options;
-    auto session = std::make_shared<detail::WsSession>(route, detail::ws::Role::Client, std::string(url));
+    auto session = std::make_shared<detail::WsSession>(shared, detail::ws::Role::Client, url);
     auto handshake = std::make_shared<detail::client::ClientHandshake>(loop.core(), session, std::string(url),
                                                                        std::move(options));
     // The route only holds a weak reference: a close() while CONNECTING must stop the handshake at once, and

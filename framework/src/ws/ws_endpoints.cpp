@@ -29,17 +29,40 @@ void refuse(Response& res, const ws::HandshakeDecision& d) {
 }  // namespace
 
 WsEndpoints::~WsEndpoints() {
-    for (WsSession* s : std::vector<WsSession*>(open_.begin(), open_.end())) {
-        s->detach();
-        s->terminate();
-    }
+    // Sessions that outlive us (server destroyed without close()) keep their routes but lose their endpoints.
+    for (Entry& e : routes_) e.route->endpoints = nullptr;
+    for (WsSession* s : open_sessions()) s->terminate();
+}
+
+void WsEndpoints::link(WsSession& s) {
+    s.prev_open = nullptr;
+    s.next_open = open_head_;
+    if (open_head_) open_head_->prev_open = &s;
+    open_head_ = &s;
+    ++open_count_;
+}
+
+void WsEndpoints::unlink(WsSession& s) {
+    if (s.prev_open) s.prev_open->next_open = s.next_open;
+    else if (open_head_ == &s) open_head_ = s.next_open;
+    else return;  // not linked
+    if (s.next_open) s.next_open->prev_open = s.prev_open;
+    s.prev_open = s.next_open = nullptr;
+    --open_count_;
+}
+
+std::vector<WsSession*> WsEndpoints::open_sessions() const {
+    std::vector<WsSession*> v;
+    v.reserve(open_count_);
+    for (WsSession* s = open_head_; s; s = s->next_open) v.push_back(s);
+    return v;
 }
 
 void WsEndpoints::add(std::string_view path, WsRoute route) {
     PatternError err;
     auto p = PathPattern::compile(path, {}, &err);
     if (!p) throw std::invalid_argument("invalid WebSocket route '" + std::string(path) + "': " + std::string(err.reason));
-    routes_.push_back({std::move(*p), std::make_shared<const WsRoute>(std::move(route))});
+    routes_.push_back({std::move(*p), std::make_shared<SessionRoute>(SessionRoute{std::move(route), std::string(path), this})});
 }
 
 const WsEndpoints::Entry* WsEndpoints::find(std::string_view path) const {
@@ -54,7 +77,7 @@ bool WsEndpoints::matches(std::string_view path) const { return find(path) != nu
 bool WsEndpoints::upgrade(Request& req, Response& res, Socket& socket, char* rest, std::size_t n) {
     const Entry* e = find(req.path());
     if (!e) return false;
-    const WsRoute& route = *e->route;
+    const WsRoute& route = e->route->route;
     // Repeated headers count as one comma-separated list (RFC 9110 5.3).
     std::string connection = req.header_all("connection"), upgrade = req.header_all("upgrade"),
                 protocols = req.header_all("sec-websocket-protocol"),
@@ -115,10 +138,10 @@ bool WsEndpoints::upgrade(Request& req, Response& res, Socket& socket, char* res
     }
     ws::append_switching_protocols(d.accept, chosen, ext, {}, socket.output_buffer());
     socket.commit();
-    auto s = std::make_shared<WsSession>(e->route, ws::Role::Server, std::string(req.target()));
+    auto s = std::make_shared<WsSession>(e->route, ws::Role::Server, req.target());
     socket.set_protocol(s);
-    s->open(socket, params, chosen, ext, this);
-    open_.insert(s.get());
+    s->open(socket, params, std::move(chosen), std::move(ext));
+    link(*s);
     if (route.onopen) {
         WebSocket ws = s->handle();
         try {
@@ -141,7 +164,8 @@ bool WsEndpoints::subscribe(WsSession& s, std::string_view topic) {
 }
 
 bool WsEndpoints::unsubscribe(WsSession& s, std::string_view topic) {
-    auto& mine = s.topics();
+    if (!s.topics_if_any()) return false;
+    auto& mine = *s.topics_if_any();
     auto it = std::find(mine.begin(), mine.end(), topic);
     if (it == mine.end()) return false;
     mine.erase(it);
@@ -171,17 +195,18 @@ std::size_t WsEndpoints::publish(std::string_view topic, std::string_view data, 
 }
 
 void WsEndpoints::on_session_closed(WsSession& s) {
-    for (const std::string& topic : std::vector<std::string>(s.topics())) unsubscribe(s, topic);
-    open_.erase(&s);
-    if (open_.empty() && on_empty) on_empty();
+    if (auto* topics = s.topics_if_any())
+        for (const std::string& topic : std::vector<std::string>(*topics)) unsubscribe(s, topic);
+    unlink(s);
+    if (open_count_ == 0 && on_empty) on_empty();
 }
 
 void WsEndpoints::close_all(std::uint16_t code, std::string_view reason) {
-    for (WsSession* s : std::vector<WsSession*>(open_.begin(), open_.end())) s->close(code, reason);
+    for (WsSession* s : open_sessions()) s->close(code, reason);
 }
 
 void WsEndpoints::abort_all() {
-    for (WsSession* s : std::vector<WsSession*>(open_.begin(), open_.end())) s->terminate();
+    for (WsSession* s : open_sessions()) s->terminate();
 }
 
 }  // namespace duplex::detail

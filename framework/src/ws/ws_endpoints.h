@@ -15,13 +15,13 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <vector>
 
 namespace duplex::detail {
 
 class Socket;
 class WsSession;
+struct SessionRoute;
 
 class WsEndpoints {
 public:
@@ -46,19 +46,25 @@ public:
 
     void close_all(std::uint16_t code, std::string_view reason);
     void abort_all();
-    std::size_t open_count() const { return open_.size(); }
+    std::size_t open_count() const { return open_count_; }
     // Runs whenever the last open session has closed (graceful shutdown waits on it).
     std::function<void()> on_empty;
 
 private:
     struct Entry {
         PathPattern pattern;
-        std::shared_ptr<const WsRoute> route;
+        std::shared_ptr<SessionRoute> route;
     };
     const Entry* find(std::string_view path) const;
+    void link(WsSession& s);
+    void unlink(WsSession& s);
+    // A copy of the open list: the calls made on each may close sessions and change the list.
+    std::vector<WsSession*> open_sessions() const;
 
     std::vector<Entry> routes_;
-    std::unordered_set<WsSession*> open_;
+    // Open sessions, linked through the sessions themselves (no allocation per connection).
+    WsSession* open_head_ = nullptr;
+    std::size_t open_count_ = 0;
     std::unordered_map<std::string, std::vector<WsSession*>> topics_;
 };
 

@@ -35,12 +35,56 @@ void trim(std::string& s) {
 
 std::uint64_t ms(std::chrono::milliseconds d) { return static_cast<std::uint64_t>(d.count()); }
 
+
+const std::string& empty_string() {
+    static const std::string empty;
+    return empty;
+}
+
+ws::ReaderConfig reader_config(const WsOptions& o, ws::Role role, bool rsv1_allowed) {
+    return ws::ReaderConfig{role, rsv1_allowed, o.max_message_bytes, o.max_fragments};
+}
+
 }  // namespace
 
-WsSession::WsSession(std::shared_ptr<const WsRoute> route, ws::Role role, std::string url)
-    : route_(std::move(route)), role_(role), id_(next_id++), url_(std::move(url)) {}
+// Hands the reader's reports to the session; a stack object per read, so the session carries no second vtable.
+class WsSession::Sink final : public ws::MessageSink {
+public:
+    explicit Sink(WsSession& s) : s_(s) {}
+    void on_message(ws::Opcode opcode, std::string_view payload, bool compressed) override {
+        s_.on_message(opcode, payload, compressed);
+    }
+    void on_control(ws::Opcode opcode, std::string_view payload) override { s_.on_control(opcode, payload); }
+    void on_error(std::uint16_t close_code, std::string_view reason) override { s_.fail(close_code, reason); }
+
+private:
+    WsSession& s_;
+};
+
+WsSession::WsSession(std::shared_ptr<const SessionRoute> route, ws::Role role, std::string_view url)
+    : route_(std::move(route)), id_(next_id++), reader_(reader_config(route_->route.options, role, false)),
+      role_(role) {
+    if (url != route_->path) extras().url = url;
+}
 
 WsSession::~WsSession() = default;
+
+WsSession::Extras& WsSession::extras() {
+    if (!extras_) extras_ = std::make_unique<Extras>();
+    return *extras_;
+}
+
+const std::string& WsSession::protocol() const { return extras_ ? extras_->protocol : empty_string(); }
+const std::string& WsSession::extensions() const { return extras_ ? extras_->extensions : empty_string(); }
+const std::string& WsSession::url() const {
+    return extras_ && !extras_->url.empty() ? extras_->url : route_->path;
+}
+
+void WsSession::set_close_event(std::uint16_t code, std::string_view reason) {
+    close_code_ = code;
+    if (!reason.empty()) extras().close_reason = reason;
+    else if (extras_) extras_->close_reason.clear();
+}
 
 template <class F>
 void WsSession::user(const char* what, F&& f) {
@@ -56,14 +100,15 @@ void WsSession::user(const char* what, F&& f) {
 }
 
 void WsSession::open(Socket& socket, std::optional<ws::DeflateParams> deflate, std::string protocol,
-                     std::string extensions, WsEndpoints* endpoints) {
+                     std::string extensions) {
     socket_ = &socket;
-    endpoints_ = endpoints;
-    deflate_ = deflate;
-    protocol_ = std::move(protocol);
-    extensions_ = std::move(extensions);
-    const WsOptions& o = route_->options;
-    reader_.emplace(ws::ReaderConfig{role_, deflate_.has_value(), o.max_message_bytes, o.max_fragments});
+    if (deflate || !protocol.empty() || !extensions.empty()) {
+        Extras& x = extras();
+        x.deflate = deflate;
+        x.protocol = std::move(protocol);
+        x.extensions = std::move(extensions);
+    }
+    reader_ = ws::MessageReader(reader_config(options(), role_, deflate.has_value()));
     state_ = ReadyState::Open;
     arm_idle();
 }
@@ -72,13 +117,13 @@ void WsSession::fail_connecting(const std::string& why) {
     if (state_ != ReadyState::Connecting) return;
     state_ = ReadyState::Closed;
     WebSocket ws = handle();
-    if (route_->onerror) user("onerror", [&] { route_->onerror(ws, Error(CloseCode::Abnormal, why)); });
+    if (route().onerror) user("onerror", [&] { route().onerror(ws, Error(CloseCode::Abnormal, why)); });
     closed_fired_ = true;
-    if (route_->onclose) user("onclose", [&] { route_->onclose(ws, CloseEvent{CloseCode::Abnormal, {}, false}); });
+    if (route().onclose) user("onclose", [&] { route().onclose(ws, CloseEvent{CloseCode::Abnormal, {}, false}); });
 }
 
 void WsSession::arm_idle() {
-    if (socket_ && state_ == ReadyState::Open) socket_->set_timeout(ms(route_->options.idle_timeout));
+    if (socket_ && state_ == ReadyState::Open) socket_->set_timeout(ms(options().idle_timeout));
 }
 
 std::size_t WsSession::buffered_amount() const { return socket_ ? socket_->buffered_amount() : 0; }
@@ -101,7 +146,7 @@ void WsSession::write_frame(ws::Opcode op, std::string_view payload, bool rsv1) 
 std::optional<SendResult> WsSession::refuse(std::size_t incoming) {
     if (state_ == ReadyState::Connecting) return SendResult::NotOpen;
     if (state_ != ReadyState::Open || !socket_) return SendResult::Closed;
-    const WsOptions& o = route_->options;
+    const WsOptions& o = options();
     if (buffered_amount() + incoming <= o.max_buffered_bytes) return std::nullopt;
     if (o.backpressure == BackpressurePolicy::Drop) return SendResult::Dropped;
     fail(CloseCode::PolicyViolation, "send buffer limit exceeded");
@@ -109,24 +154,25 @@ std::optional<SendResult> WsSession::refuse(std::size_t incoming) {
 }
 
 SendResult WsSession::queued() {
-    if (buffered_amount() <= route_->options.high_water_bytes) return SendResult::Queued;
+    if (buffered_amount() <= options().high_water_bytes) return SendResult::Queued;
     want_drain_ = true;
     return SendResult::Backpressure;
 }
 
 SendResult WsSession::send(ws::Opcode op, std::string_view payload) {
     if (auto refused = refuse(payload.size())) return *refused;
-    const WsOptions& o = route_->options;
-    if (deflate_ && payload.size() >= o.compress_min_bytes) {
-        if (!deflater_) {
+    const WsOptions& o = options();
+    if (deflating() && payload.size() >= o.compress_min_bytes) {
+        Extras& x = *extras_;
+        if (!x.deflater) {
             bool server = role_ == ws::Role::Server;
-            deflater_ = std::make_unique<ws::Deflater>(
-                server ? deflate_->server_max_window_bits : deflate_->client_max_window_bits,
-                server ? deflate_->server_no_context_takeover : deflate_->client_no_context_takeover);
+            x.deflater = std::make_unique<ws::Deflater>(
+                server ? x.deflate->server_max_window_bits : x.deflate->client_max_window_bits,
+                server ? x.deflate->server_no_context_takeover : x.deflate->client_no_context_takeover);
         }
         std::string& z = deflate_scratch();
         z.clear();
-        if (deflater_->deflate(payload, z)) {
+        if (x.deflater->deflate(payload, z)) {
             write_frame(op, z, true);
             trim(z);
         } else {
@@ -163,9 +209,9 @@ void WsSession::close(std::uint16_t code, std::string_view reason) {
     if (state_ != ReadyState::Open || !socket_) return;
     if (!ws::is_valid_received_close_code(code)) code = CloseCode::Normal;
     state_ = ReadyState::Closing;
-    close_event_ = CloseEvent{code, std::string(reason), false};
+    set_close_event(code, reason);
     send_close(code, reason);
-    socket_->set_timeout(ms(route_->options.close_timeout));
+    socket_->set_timeout(ms(options().close_timeout));
 }
 
 void WsSession::terminate() {
@@ -182,16 +228,16 @@ void WsSession::fail(std::uint16_t code, std::string_view reason) {
     if (state_ == ReadyState::Closed || failed_) return;
     failed_ = true;
     WebSocket ws = handle();
-    if (route_->onerror) {
+    if (route().onerror) {
         Error err(code, std::string(reason));
         try {
-            route_->onerror(ws, err);
+            route().onerror(ws, err);
         } catch (...) {
             std::fprintf(stderr, "duplex: exception in WebSocket onerror\n");
         }
     }
     if (state_ == ReadyState::Closed) return;  // the handler may have terminated it
-    close_event_ = CloseEvent{code, std::string(reason), false};
+    set_close_event(code, reason);
     state_ = ReadyState::Closing;
     send_close(code, reason);
     // Fail the connection: no waiting for the peer's Close (RFC 6455 7.1.7); our Close is flushed first.
@@ -199,10 +245,11 @@ void WsSession::fail(std::uint16_t code, std::string_view reason) {
 }
 
 void WsSession::on_data(char* data, std::size_t len) {
-    if (!reader_ || state_ == ReadyState::Closed) return;
+    if (state_ == ReadyState::Connecting || state_ == ReadyState::Closed) return;
     ping_outstanding_ = false;
     auto keep = shared_from_this();
-    reader_->feed(data, len, *this);
+    Sink sink(*this);
+    reader_.feed(data, len, sink);
     if (state_ == ReadyState::Open) arm_idle();
 }
 
@@ -210,14 +257,15 @@ void WsSession::on_message(ws::Opcode opcode, std::string_view payload, bool com
     if (state_ != ReadyState::Open) return;  // after our Close, data is discarded (RFC 6455 1.4)
     std::string& z = inflate_scratch();
     if (compressed) {
-        if (!inflater_) {
+        Extras& x = *extras_;  // RSV1 is only accepted when deflate was negotiated, which lives in extras
+        if (!x.inflater) {
             bool server = role_ == ws::Role::Server;
-            inflater_ = std::make_unique<ws::Inflater>(
-                server ? deflate_->client_max_window_bits : deflate_->server_max_window_bits,
-                server ? deflate_->client_no_context_takeover : deflate_->server_no_context_takeover);
+            x.inflater = std::make_unique<ws::Inflater>(
+                server ? x.deflate->client_max_window_bits : x.deflate->server_max_window_bits,
+                server ? x.deflate->client_no_context_takeover : x.deflate->server_no_context_takeover);
         }
         z.clear();
-        switch (inflater_->inflate(payload, z, route_->options.max_message_bytes)) {
+        switch (x.inflater->inflate(payload, z, options().max_message_bytes)) {
         case ws::InflateResult::Ok: break;
         case ws::InflateResult::TooBig: fail(CloseCode::MessageTooBig, "message too big"); return;
         case ws::InflateResult::Corrupt: fail(CloseCode::InvalidPayload, "invalid compressed data"); return;
@@ -229,10 +277,10 @@ void WsSession::on_message(ws::Opcode opcode, std::string_view payload, bool com
             return;
         }
     }
-    if (route_->onmessage) {
+    if (route().onmessage) {
         WebSocket ws = handle();
         Message m{payload, opcode == ws::Opcode::Binary};
-        user("onmessage", [&] { route_->onmessage(ws, m); });
+        user("onmessage", [&] { route().onmessage(ws, m); });
     }
     if (compressed) trim(z);
 }
@@ -241,11 +289,11 @@ void WsSession::on_control(ws::Opcode opcode, std::string_view payload) {
     WebSocket ws = handle();
     if (opcode == ws::Opcode::Ping) {
         if (state_ == ReadyState::Open) write_frame(ws::Opcode::Pong, payload, false);
-        if (route_->onping) user("onping", [&] { route_->onping(ws, payload); });
+        if (route().onping) user("onping", [&] { route().onping(ws, payload); });
         return;
     }
     if (opcode == ws::Opcode::Pong) {
-        if (route_->onpong) user("onpong", [&] { route_->onpong(ws, payload); });
+        if (route().onpong) user("onpong", [&] { route().onpong(ws, payload); });
         return;
     }
     // Close
@@ -259,25 +307,23 @@ void WsSession::on_control(ws::Opcode opcode, std::string_view payload) {
         return;
     }
     close_received_ = true;
-    if (!failed_) close_event_ = CloseEvent{c.code, std::string(c.reason), true};
+    if (!failed_) set_close_event(c.code, c.reason);
     if (!close_sent_) send_close(c.code, {});  // echo the code (RFC 6455 5.5.1)
     state_ = ReadyState::Closing;
     if (!socket_) return;
     // The server closes TCP first (RFC 6455 7.1.1); a client waits for it, bounded.
     if (role_ == ws::Role::Server) end_socket();
-    else socket_->set_timeout(ms(route_->options.close_timeout));
+    else socket_->set_timeout(ms(options().close_timeout));
 }
 
 void WsSession::end_socket() {
     if (!socket_) return;
-    const std::uint64_t bound = ms(route_->options.close_timeout);
+    const std::uint64_t bound = ms(options().close_timeout);
     socket_->end(bound);
     // Socket::end waits up to 10 s for a stalled write; a peer that never reads must not keep a closing
     // WebSocket (and its buffered bytes) longer than close_timeout. Write progress still extends it.
     socket_->set_timeout(bound);
 }
-
-void WsSession::on_error(std::uint16_t close_code, std::string_view reason) { fail(close_code, reason); }
 
 void WsSession::on_eof() {
     if (socket_) socket_->close();
@@ -286,19 +332,19 @@ void WsSession::on_eof() {
 void WsSession::on_drain() {
     if (!want_drain_ || state_ != ReadyState::Open) return;
     want_drain_ = false;
-    if (route_->ondrain) {
+    if (route().ondrain) {
         WebSocket ws = handle();
-        user("ondrain", [&] { route_->ondrain(ws); });
+        user("ondrain", [&] { route().ondrain(ws); });
     }
 }
 
 void WsSession::on_timeout() {
     if (!socket_) return;
-    if (state_ == ReadyState::Open && !ping_outstanding_ && route_->options.idle_timeout.count() > 0) {
+    if (state_ == ReadyState::Open && !ping_outstanding_ && options().idle_timeout.count() > 0) {
         // Idle: ask the peer for a sign of life before giving up on it.
         ping_outstanding_ = true;
         write_frame(ws::Opcode::Ping, {}, false);
-        socket_->set_timeout(ms(route_->options.idle_timeout));
+        socket_->set_timeout(ms(options().idle_timeout));
         return;
     }
     socket_->close(UV_ETIMEDOUT);
@@ -307,17 +353,17 @@ void WsSession::on_timeout() {
 void WsSession::on_closed(int) {
     state_ = ReadyState::Closed;
     socket_ = nullptr;
-    if (!(close_sent_ && close_received_)) close_event_.was_clean = false;
-    if (!close_received_ && !failed_) close_event_ = CloseEvent{CloseCode::Abnormal, {}, false};
-    if (endpoints_) endpoints_->on_session_closed(*this);
-    endpoints_ = nullptr;
+    if (!close_received_ && !failed_) set_close_event(CloseCode::Abnormal, {});
+    if (WsEndpoints* e = endpoints()) e->on_session_closed(*this);
     if (closed_fired_) return;
     closed_fired_ = true;
-    if (route_->onclose) {
+    if (route().onclose) {
         WebSocket ws = handle();
-        CloseEvent ev = close_event_;
+        // Clean only when both Close frames crossed and neither side failed the connection.
+        CloseEvent ev{close_code_, extras_ ? extras_->close_reason : std::string(),
+                      close_sent_ && close_received_ && !failed_};
         try {
-            route_->onclose(ws, ev);
+            route().onclose(ws, ev);
         } catch (...) {
             std::fprintf(stderr, "duplex: exception in WebSocket onclose\n");
         }

@@ -2,9 +2,13 @@
 // (frame writer into the socket's corked buffer), permessage-deflate, ping/pong, idle pings, the closing
 // handshake with its timeout, backpressure, and the exactly-once onclose.
 //
+// Memory: every idle connection carries one of these, so the object holds only what each message needs.
+// Everything else (subprotocol, extensions, a URL other than the route's path, topics, user data, a close
+// reason, the zlib streams) lives in Extras, allocated the first time one of them is set.
+//
 // Lifetime: shared_ptr held by its Socket (as the Protocol) while the connection lives; WebSocket handles
-// hold weak_ptrs. The route (callbacks and options) is shared with the endpoint and outlives the session's
-// use of it. Threads: loop thread only.
+// hold weak_ptrs. The SessionRoute is shared with the endpoint and outlives the session's use of it.
+// Threads: loop thread only.
 #pragma once
 
 #include "duplex/websocket.h"
@@ -24,14 +28,23 @@ namespace duplex::detail {
 class Socket;
 class WsEndpoints;
 
-class WsSession : public Protocol, public ws::MessageSink, public std::enable_shared_from_this<WsSession> {
+// What sessions run on: the callbacks and options, the path the route answers (the url() of every session
+// whose request target is exactly that, so the common case stores no URL per connection), and the server's
+// endpoints (null for a client, and once the server has gone). Shared by all sessions of one server route;
+// a client connection has its own.
+struct SessionRoute {
+    WsRoute route;
+    std::string path;
+    WsEndpoints* endpoints = nullptr;
+};
+
+class WsSession : public Protocol, public std::enable_shared_from_this<WsSession> {
 public:
-    WsSession(std::shared_ptr<const WsRoute> route, ws::Role role, std::string url);
+    WsSession(std::shared_ptr<const SessionRoute> route, ws::Role role, std::string_view url);
     ~WsSession() override;
 
     // Becomes OPEN on `socket` with the negotiated parameters; the caller then runs onopen.
-    void open(Socket& socket, std::optional<ws::DeflateParams> deflate, std::string protocol, std::string extensions,
-              WsEndpoints* endpoints);
+    void open(Socket& socket, std::optional<ws::DeflateParams> deflate, std::string protocol, std::string extensions);
     // Client: the connection failed before OPEN (onerror + onclose 1006).
     void fail_connecting(const std::string& why);
 
@@ -42,16 +55,20 @@ public:
     std::size_t buffered_amount() const;
     void close(std::uint16_t code, std::string_view reason);
     void terminate();
-    const std::string& protocol() const { return protocol_; }
-    const std::string& extensions() const { return extensions_; }
-    const std::string& url() const { return url_; }
-    std::any& data() { return data_; }
+    const std::string& protocol() const;
+    const std::string& extensions() const;
+    const std::string& url() const;
+    std::any& data() { return extras().data; }
     std::uint64_t id() const { return id_; }
-    const WsRoute& route() const { return *route_; }
-    std::vector<std::string>& topics() { return topics_; }
-    WsEndpoints* endpoints() const { return endpoints_; }
-    // The endpoints object is going away first (server destroyed without close()).
-    void detach() { endpoints_ = nullptr; }
+    const WsRoute& route() const { return route_->route; }
+    // Topics this session is subscribed to; null when none ever were.
+    std::vector<std::string>* topics_if_any() { return extras_ ? &extras_->topics : nullptr; }
+    std::vector<std::string>& topics() { return extras().topics; }
+    WsEndpoints* endpoints() const { return route_->endpoints; }
+
+    // The endpoints' list of open sessions (intrusive: no allocation per connection).
+    WsSession* prev_open = nullptr;
+    WsSession* next_open = nullptr;
 
     // Protocol
     void on_data(char* data, std::size_t len) override;
@@ -60,15 +77,31 @@ public:
     void on_timeout() override;
     void on_closed(int status) override;
 
-    // ws::MessageSink
-    void on_message(ws::Opcode opcode, std::string_view payload, bool compressed) override;
-    void on_control(ws::Opcode opcode, std::string_view payload) override;
-    void on_error(std::uint16_t close_code, std::string_view reason) override;
-
 private:
+    struct Extras {
+        std::string url;  // only when it differs from the route's path
+        std::string protocol;
+        std::string extensions;
+        std::vector<std::string> topics;
+        std::any data;
+        std::string close_reason;
+        std::optional<ws::DeflateParams> deflate;
+        std::unique_ptr<ws::Inflater> inflater;  // created on the first compressed message
+        std::unique_ptr<ws::Deflater> deflater;
+    };
+    class Sink;
+    Extras& extras();
+    bool deflating() const { return extras_ && extras_->deflate; }
+
+    // What the reader reports (through Sink).
+    void on_message(ws::Opcode opcode, std::string_view payload, bool compressed);
+    void on_control(ws::Opcode opcode, std::string_view payload);
+
     template <class F> void user(const char* what, F&& f);
     void send_close(std::uint16_t code, std::string_view reason);
     void fail(std::uint16_t code, std::string_view reason);
+    // Records what onclose will report (the first record wins where noted by callers).
+    void set_close_event(std::uint16_t code, std::string_view reason);
     // Flushes what is queued, then closes TCP, all within close_timeout.
     void end_socket();
     void write_frame(ws::Opcode op, std::string_view payload, bool rsv1);
@@ -78,29 +111,22 @@ private:
     // Queued, or Backpressure (and ondrain armed) above the high-water mark.
     SendResult queued();
     void arm_idle();
+    const WsOptions& options() const { return route_->route.options; }
 
-    std::shared_ptr<const WsRoute> route_;
-    ws::Role role_;
+    std::shared_ptr<const SessionRoute> route_;
     Socket* socket_ = nullptr;
-    WsEndpoints* endpoints_ = nullptr;
     std::uint64_t id_;
+    ws::MessageReader reader_;  // reconfigured at open(), when RSV1 use is known
+    std::unique_ptr<Extras> extras_;
     ReadyState state_ = ReadyState::Connecting;
-    std::optional<ws::MessageReader> reader_;  // configured at open(), when RSV1 use is known
-    std::optional<ws::DeflateParams> deflate_;
-    std::unique_ptr<ws::Inflater> inflater_;  // created on the first compressed message
-    std::unique_ptr<ws::Deflater> deflater_;
-    std::string protocol_;
-    std::string extensions_;
-    std::string url_;
-    std::vector<std::string> topics_;
-    std::any data_;
-    CloseEvent close_event_;
-    bool close_sent_ = false;
-    bool close_received_ = false;
-    bool closed_fired_ = false;
-    bool want_drain_ = false;
-    bool ping_outstanding_ = false;
-    bool failed_ = false;
+    std::uint16_t close_code_ = CloseCode::Abnormal;
+    ws::Role role_;
+    bool close_sent_ : 1 = false;
+    bool close_received_ : 1 = false;
+    bool closed_fired_ : 1 = false;
+    bool want_drain_ : 1 = false;
+    bool ping_outstanding_ : 1 = false;
+    bool failed_ : 1 = false;
 };
 
 }  // namespace duplex::detail
