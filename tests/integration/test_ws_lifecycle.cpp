@@ -155,6 +155,23 @@ TEST_CASE("a handle kept after the close is inert: CLOSED, send returns Closed, 
     CHECK(s.log.violations() == "");
 }
 
+TEST_CASE("url() is the request target: the bare route path, a query, on both ports") {
+    // Sessions on the route's exact path share the route's copy of it; any other target is kept per session.
+    LifeServer s;
+    struct Case {
+        int port;
+        std::string target;
+    };
+    for (const Case& k : {Case{s.server.ws_port(), "/life"}, Case{s.server.ws_port(), "/life?room=a%20b"},
+                          Case{s.server.http_port(), "/live"}, Case{s.server.http_port(), "/live?x"}}) {
+        CAPTURE(k.target);
+        WsRawClient c(k.port);
+        REQUIRE(c.open(k.target));
+        REQUIRE(c.send_text("data"));
+        CHECK(c.read_message() == "data of " + k.target);
+    }
+}
+
 TEST_CASE("onclose runs exactly once on every close path, onerror always before it") {
     LifeServer s;
     const int port = s.server.ws_port();
