@@ -4,6 +4,10 @@
 #include <cstring>
 
 namespace duplex::detail::ws {
+
+// Every connection carries one (inside its MessageReader): keep it this small.
+static_assert(sizeof(FrameParser) <= 32, "FrameParser grew: it is part of every connection");
+
 namespace {
 
 constexpr unsigned fin_bit = 0x80;
@@ -37,31 +41,15 @@ FrameEvent FrameParser::next(char*& pos, char* end) noexcept {
 }
 
 FrameEvent FrameParser::read_header(char*& pos, char* end) noexcept {
-    if (pos == end) return {};
-    const auto* in = reinterpret_cast<const unsigned char*>(pos);
     const auto available = static_cast<std::size_t>(end - pos);
-    if (partial_size_ == 0 && available >= 2 && available >= header_size(in)) {
-        if (const auto why = start_violation(in); !why.empty()) return protocol_error(why);
-        pos += header_size(in);
-        return decode(in);
-    }
-    // The header straddles reads: gather it, checking the first two bytes as soon as they are in.
-    while (true) {
-        const std::size_t wanted = partial_size_ < 2 ? 2 : header_size(partial_);
-        const std::size_t take = std::min(wanted - partial_size_, static_cast<std::size_t>(end - pos));
-        std::memcpy(partial_ + partial_size_, pos, take);
-        pos += take;
-        const bool start_is_new = partial_size_ < 2;
-        partial_size_ += take;
-        if (partial_size_ < wanted) return {};
-        if (start_is_new) {
-            if (const auto why = start_violation(partial_); !why.empty()) return protocol_error(why);
-        }
-        if (partial_size_ == header_size(partial_)) {
-            partial_size_ = 0;
-            return decode(partial_);
-        }
-    }
+    if (available < 2) return {};
+    const auto* in = reinterpret_cast<const unsigned char*>(pos);
+    // Checked before waiting for the rest: the first two bytes are enough to refuse most bad headers.
+    if (const auto why = start_violation(in); !why.empty()) return protocol_error(why);
+    const std::size_t size = header_size(in);
+    if (available < size) return {};  // left in [pos, end) for the caller to give again
+    pos += size;
+    return decode(in);
 }
 
 std::string_view FrameParser::start_violation(const unsigned char* bytes) const noexcept {
@@ -113,7 +101,8 @@ FrameEvent FrameParser::read_payload(char*& pos, char* end) noexcept {
     const auto size = static_cast<std::size_t>(std::min<std::uint64_t>(remaining_, available));
     // An empty frame still yields one (empty) Payload event, so every frame ends with frame_end.
     if (size == 0 && remaining_ != 0) return {};
-    if (header_.masked) mask_phase_ = apply_mask(pos, pos, size, header_.mask, mask_phase_);
+    if (header_.masked)
+        mask_phase_ = static_cast<std::uint8_t>(apply_mask(pos, pos, size, header_.mask, mask_phase_));
     remaining_ -= size;
     in_payload_ = remaining_ != 0;
     FrameEvent event;

@@ -1,7 +1,9 @@
 // Incremental RFC 6455 frame parser: turns socket bytes into frame headers and unmasked payload chunks.
 // It knows frames only; MessageReader (message_reader.h) assembles them into messages.
 // FrameParser: one per connection, lives as long as its reader; single-threaded (the connection's loop
-// thread or any one thread for tests); pure, no I/O, never allocates.
+// thread or any one thread for tests); pure, no I/O, never allocates. It keeps no bytes of its own: a
+// header cut by the end of a read is left to the caller to gather (MessageReader does), so every idle
+// connection carries only the 32 bytes below.
 #pragma once
 
 #include <cstddef>
@@ -24,7 +26,8 @@ struct FrameHeader {
 
 struct FrameEvent {
     enum class Kind : std::uint8_t {
-        NeedMore,  // every byte given was consumed; feed more
+        NeedMore,  // feed more: every byte given was consumed, except the start of a header that is not
+                   // whole yet ([pos, end), at most 13 bytes), which must be given again, followed by more
         Header,    // a valid header was read: see FrameParser::header()
         Payload,   // `payload` holds the next unmasked bytes of the current frame
         Error,     // `close_code` and `reason` say why; the stream cannot be trusted any more
@@ -48,7 +51,9 @@ public:
 
     // Consumes bytes from [pos, end) and returns the next event, advancing pos past what it consumed.
     // Payload bytes are unmasked in place, so the buffer must be writable. Call again until NeedMore.
-    // After an Error the parser's state is undefined: stop feeding it.
+    // A header is decoded only once it is whole; its first two bytes are checked as soon as they are
+    // there, so a bad header fails before the rest of it arrives. After an Error the parser's state is
+    // undefined: stop feeding it.
     FrameEvent next(char*& pos, char* end) noexcept;
 
     // The frame being read: valid from its Header event until the next Header event.
@@ -60,15 +65,13 @@ private:
     std::string_view start_violation(const unsigned char* bytes) const noexcept;
     FrameEvent decode(const unsigned char* bytes) noexcept;
 
+    // One per connection, so kept small: sizeof(FrameParser) <= 32 (asserted in frame_parser.cpp).
     FrameHeader header_;
     std::uint64_t remaining_ = 0;  // payload bytes of the current frame not yet returned
-    std::size_t mask_phase_ = 0;   // key offset of the next payload byte
-    bool in_payload_ = false;
     Role role_;
     bool rsv1_allowed_;
-    // A header split across reads is gathered here; headers inside one read are decoded in place.
-    unsigned char partial_[max_frame_header_size] = {};
-    std::size_t partial_size_ = 0;
+    std::uint8_t mask_phase_ = 0;  // key offset (0-3) of the next payload byte
+    bool in_payload_ = false;
 };
 
 }  // namespace duplex::detail::ws

@@ -1,11 +1,13 @@
 // Turns a WebSocket byte stream into messages and control frames (RFC 6455 5.4-5.6), for either role.
 // MessageReader: one per connection, owned by the connection's session and living as long as it;
-// single-threaded (the connection's loop thread); pure, no I/O.
+// single-threaded (the connection's loop thread); pure, no I/O. Movable, not copyable.
+// Every open connection carries one, idle or not, so it is kept to 64 bytes: whatever is only needed
+// while something is cut across reads lives in a separate allocation that exists only meanwhile.
 #pragma once
 
-#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -15,6 +17,7 @@
 
 namespace duplex::detail::ws {
 
+// Read once by MessageReader's constructor, which keeps only what it needs, packed.
 struct ReaderConfig {
     Role role = Role::Server;
     bool rsv1_allowed = false;  // true only when permessage-deflate was negotiated
@@ -54,39 +57,58 @@ public:
     };
 
     explicit MessageReader(const ReaderConfig& config) noexcept
-        : config_(config), parser_(config.role, config.rsv1_allowed) {}
+        : parser_(config.role, config.rsv1_allowed),
+          max_message_size_(config.max_message_size),
+          max_fragments_(config.max_fragments) {}
 
     // Parses every complete frame in [data, data + size), unmasking in place: the buffer must be writable
     // and is modified. A whole unfragmented message inside this buffer is delivered as a view into it
-    // (no copy); only partial frames and fragmented messages are copied, into a buffer that grows with
-    // the bytes that actually arrived, never with a peer's declared length.
+    // (no copy, no allocation); only partial frames and fragmented messages are copied, into a buffer that
+    // grows with the bytes that actually arrived, never with a peer's declared length.
     // May throw std::bad_alloc while buffering a partial message; nothing else.
     void feed(char* data, std::size_t size, MessageSink& sink);
 
     State state() const noexcept { return state_; }
 
+    // True while the reader holds the separate allocation for bytes cut across reads (a header, a control
+    // frame, a data message in progress). False after every feed() that leaves nothing partial: an idle
+    // connection holds none of it. For tests and memory accounting.
+    bool holds_partial_state() const noexcept { return pending_ != nullptr; }
+
 private:
+    // What is only needed while something is split across reads; allocated on the first such split and
+    // freed at the end of the first feed() that leaves nothing pending (a data message still in progress
+    // keeps it while its buffer is at most 64 KiB, so fragments do not reallocate).
+    struct Pending {
+        std::string message;                   // the data message so far, when it could not be delivered in place
+        char control[max_control_payload];     // a control frame split across reads (at most 125 bytes)
+        char header[max_frame_header_size];    // the start of a header cut by the end of a read
+        std::uint8_t control_size = 0;         // non-zero only while a control frame is being gathered
+        std::uint8_t header_size = 0;          // non-zero only while a header is being gathered
+    };
+
+    FrameEvent next_event(char*& pos, char* end);
     void on_header(MessageSink& sink);
     void on_data(const FrameEvent& event, MessageSink& sink);
     void on_control(const FrameEvent& event, MessageSink& sink);
     void fail(MessageSink& sink, CloseCode code, std::string_view reason);
+    Pending& pending();
+    void release_if_idle() noexcept;
 
-    ReaderConfig config_;
+    // sizeof(MessageReader) <= 64 (asserted in message_reader.cpp). Role and RSV1 use live in the parser.
     FrameParser parser_;
-    State state_ = State::Reading;
+    std::uint64_t max_message_size_;
+    std::unique_ptr<Pending> pending_;  // null unless something is split across reads
+    std::uint32_t max_fragments_;
 
     // The data message in progress (from its first frame's header to its last frame's end).
-    bool in_message_ = false;
-    Opcode message_opcode_ = Opcode::Text;
-    bool compressed_ = false;
-    bool check_utf8_ = false;
     std::uint32_t fragments_ = 0;
+    State state_ = State::Reading;
+    Opcode message_opcode_ = Opcode::Text;
     Utf8Validator utf8_;
-    std::string message_;  // bytes of the message when it could not be delivered in place
-
-    // A control frame split across reads (at most 125 bytes, so no allocation).
-    std::array<char, max_control_payload> control_{};
-    std::size_t control_size_ = 0;
+    bool in_message_ : 1 = false;
+    bool compressed_ : 1 = false;
+    bool check_utf8_ : 1 = false;
 };
 
 }  // namespace duplex::detail::ws

@@ -247,7 +247,8 @@ void WsSession::fail(std::uint16_t code, std::string_view reason) {
 void WsSession::on_data(char* data, std::size_t len) {
     if (state_ == ReadyState::Connecting || state_ == ReadyState::Closed) return;
     ping_outstanding_ = false;
-    auto keep = shared_from_this();
+    // No self-reference needed: every caller (the socket's read callback, the upgrade, the client's
+    // handshake) holds a shared_ptr to this session for the duration of the call.
     Sink sink(*this);
     reader_.feed(data, len, sink);
     if (state_ == ReadyState::Open) arm_idle();

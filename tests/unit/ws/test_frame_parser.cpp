@@ -77,6 +77,28 @@ TEST_CASE("an empty frame still ends with one empty payload event") {
     CHECK(parser.next(pos, end).kind == FrameEvent::Kind::NeedMore);
 }
 
+TEST_CASE("a header cut by the end of the input is left to be given again") {
+    std::string wire = client_frame(Opcode::Text, "Hello");  // 6-byte header
+    FrameParser parser(Role::Server, false);
+    for (std::size_t cut = 0; cut < 6; ++cut) {
+        INFO("cut after " << cut << " bytes");
+        char* pos = wire.data();
+        CHECK(parser.next(pos, wire.data() + cut).kind == FrameEvent::Kind::NeedMore);
+        CHECK(pos == wire.data());
+    }
+    char* pos = wire.data();
+    REQUIRE(parser.next(pos, wire.data() + wire.size()).kind == FrameEvent::Kind::Header);
+    CHECK(pos == wire.data() + 6);
+    CHECK(parser.header().payload_size == 5);
+
+    // A bad start still fails on its first two bytes, before the rest of the header arrives.
+    std::string bad = bytes({0x82, 0x7f});  // unmasked, sent to a server
+    FrameParser strict(Role::Server, false);
+    pos = bad.data();
+    CHECK(strict.next(pos, bad.data() + 1).kind == FrameEvent::Kind::NeedMore);
+    CHECK(strict.next(pos, bad.data() + 2).kind == FrameEvent::Kind::Error);
+}
+
 TEST_CASE("round trip at every length boundary, both roles, every split") {
     for (std::size_t size : {0, 1, 125, 126, 127, 65535, 65536, 65537, (1 << 20) + 3}) {
         INFO("payload of " << size << " bytes");

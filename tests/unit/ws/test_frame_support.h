@@ -18,11 +18,14 @@ inline const MaskKey test_key{0x37, 0xfa, 0x21, 0x3d};  // the key of RFC 6455 5
 
 // Logs events as "text:Hello", "ztext:..." (compressed), "binary:...", "ping:", "close:...",
 // "error:1002", joined by '|'. Payloads over 40 bytes are logged as "<N bytes>" and kept whole in
-// `payloads` (one entry per message or control frame).
+// `payloads` (one entry per message or control frame). With `probe` set, `held` gets one character per
+// message or control frame: '+' if the reader held its partial-read buffers when it reported it, '-' if not.
 struct RecordingSink final : MessageSink {
     std::string log;
     std::vector<std::string> payloads;
     std::vector<const char*> payload_pointers;
+    const MessageReader* probe = nullptr;
+    std::string held;
 
     void on_message(Opcode opcode, std::string_view payload, bool compressed) override {
         record(std::string(compressed ? "z" : "") + (opcode == Opcode::Text ? "text" : "binary"), payload);
@@ -39,6 +42,7 @@ private:
         add(kind + ":" + (payload.size() <= 40 ? std::string(payload) : "<" + std::to_string(payload.size()) + " bytes>"));
         payloads.emplace_back(payload);
         payload_pointers.push_back(payload.data());
+        if (probe != nullptr) held += probe->holds_partial_state() ? '+' : '-';
     }
     void add(const std::string& entry) { log += (log.empty() ? "" : "|") + entry; }
 };

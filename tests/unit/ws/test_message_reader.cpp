@@ -191,6 +191,146 @@ TEST_CASE("a frame split across reads is copied, and the next one is in place ag
     CHECK(sink.payload_pointers[1] == wire.data() + first.size() + 6);
 }
 
+TEST_CASE("a control frame split byte by byte in the middle of a fragmented message") {
+    const std::string first = text("Hel", false);
+    const std::string control = ping("12345");
+    const std::string last = more("lo");
+    std::string wire = first + control + last;
+    MessageReader reader(server_config());
+    RecordingSink sink;
+    reader.feed(wire.data(), first.size(), sink);
+    CHECK(sink.log.empty());
+    CHECK(reader.holds_partial_state());  // "Hel" waits for the rest of its message
+    for (std::size_t i = 0; i < control.size(); ++i) {
+        INFO("after byte " << i << " of the ping");
+        reader.feed(wire.data() + first.size() + i, 1, sink);
+        CHECK(reader.holds_partial_state());
+        CHECK(sink.log == (i + 1 < control.size() ? "" : "ping:12345"));
+    }
+    reader.feed(wire.data() + first.size() + control.size(), last.size(), sink);
+    CHECK(sink.log == "ping:12345|text:Hello");
+    CHECK_FALSE(reader.holds_partial_state());
+
+    // A Close cut the same way ends the reader and frees what the message had buffered.
+    const std::string close = client_frame(Opcode::Close, "\x03\xe8" "bye");
+    CHECK_READS(first + close + last, server_config(), "close:\x03\xe8" "bye");
+    std::string closing = first + close;
+    MessageReader closed(server_config());
+    RecordingSink closed_sink;
+    feed(closed, closed_sink, closing, Split::Bytewise);
+    CHECK(closed_sink.log == "close:\x03\xe8" "bye");
+    CHECK(closed.state() == MessageReader::State::Closed);
+    CHECK_FALSE(closed.holds_partial_state());
+}
+
+TEST_CASE("a header split across reads, then a whole message in one read") {
+    // Cut at every place of a 6-byte header (short length) and of a 14-byte one (64-bit length).
+    for (const std::string& payload : {std::string("first"), std::string(70000, 'f')}) {
+        const std::string first = binary(payload);
+        const std::size_t header = first.size() - payload.size();
+        const std::string second = text("second, whole");
+        for (std::size_t cut = 1; cut < header; ++cut) {
+            INFO(header << "-byte header cut after " << cut << " bytes");
+            std::string wire = first + second;
+            MessageReader reader(server_config());
+            RecordingSink sink;
+            reader.feed(wire.data(), cut, sink);
+            CHECK(sink.log.empty());
+            CHECK(reader.holds_partial_state());
+            reader.feed(wire.data() + cut, wire.size() - cut, sink);
+            REQUIRE(sink.payloads.size() == 2);
+            CHECK(sink.payloads[0] == payload);
+            CHECK(sink.log.substr(sink.log.find('|')) == "|text:second, whole");
+            // Both payloads arrived whole in the second read: both are views into it, unmasked in place.
+            CHECK(sink.payload_pointers[0] == wire.data() + header);
+            CHECK(sink.payload_pointers[1] == wire.data() + first.size() + 6);
+            CHECK_FALSE(reader.holds_partial_state());
+        }
+    }
+}
+
+TEST_CASE("whole messages in one read never touch the partial-read buffers") {
+    // The only allocations the reader makes are that buffer and its message string: none here.
+    std::string wire = text(std::string(32, 't')) + ping("p") + binary(std::string(300, 'b')) + text("") +
+                       client_frame(Opcode::Close, "");
+    MessageReader reader(server_config());
+    RecordingSink sink;
+    sink.probe = &reader;
+    reader.feed(wire.data(), wire.size(), sink);
+    CHECK(sink.log == "text:" + std::string(32, 't') + "|ping:p|binary:<300 bytes>|text:|close:");
+    CHECK(sink.held == "-----");
+    CHECK(sink.payload_pointers[0] == wire.data() + 6);
+    CHECK_FALSE(reader.holds_partial_state());
+}
+
+TEST_CASE("the partial-read buffers are released once nothing is pending") {
+    MessageReader reader(server_config());
+    RecordingSink sink;
+    sink.probe = &reader;
+    SUBCASE("a fragmented message: held between fragments, released when it completes") {
+        for (int round = 0; round < 2; ++round) {
+            std::string wire = text("Hel", false) + more("l", false) + more("o");
+            const std::size_t cut1 = text("Hel", false).size();
+            const std::size_t cut2 = cut1 + more("l", false).size();
+            reader.feed(wire.data(), cut1, sink);
+            CHECK(reader.holds_partial_state());
+            reader.feed(wire.data() + cut1, cut2 - cut1, sink);
+            CHECK(reader.holds_partial_state());
+            reader.feed(wire.data() + cut2, wire.size() - cut2, sink);
+            CHECK_FALSE(reader.holds_partial_state());
+        }
+        CHECK(sink.log == "text:Hello|text:Hello");
+        CHECK(sink.held == "++");  // the assembled message is read from the buffer
+    }
+    SUBCASE("one frame split inside its payload") {
+        std::string wire = binary(std::string(1000, 'b'));
+        reader.feed(wire.data(), 500, sink);
+        CHECK(reader.holds_partial_state());
+        reader.feed(wire.data() + 500, wire.size() - 500, sink);
+        CHECK(sink.log == "binary:<1000 bytes>");
+        CHECK_FALSE(reader.holds_partial_state());
+    }
+    SUBCASE("a big message's buffer is not kept") {
+        const std::string big(100000, 'b');
+        std::string wire = binary(big.substr(0, 70000), false) + more(big.substr(70000)) + text("next");
+        feed(reader, sink, wire, Split::Random);
+        CHECK(sink.log == "binary:<100000 bytes>|text:next");
+        CHECK(sink.payloads[0] == big);
+        CHECK_FALSE(reader.holds_partial_state());
+    }
+    SUBCASE("a split header alone is held until it completes") {
+        std::string wire = ping("p");
+        reader.feed(wire.data(), 1, sink);
+        CHECK(reader.holds_partial_state());
+        reader.feed(wire.data() + 1, wire.size() - 1, sink);
+        CHECK(sink.log == "ping:p");
+        CHECK_FALSE(reader.holds_partial_state());
+    }
+    SUBCASE("empty fragments in separate reads need no buffer") {
+        std::string wire = text("", false) + more("", false) + more("");
+        feed(reader, sink, wire, Split::Whole);
+        CHECK(sink.log == "text:");
+        const std::string first = text("", false);
+        const std::string rest = more("", false) + more("");
+        std::string a = first;
+        std::string b = rest;
+        reader.feed(a.data(), a.size(), sink);
+        CHECK_FALSE(reader.holds_partial_state());
+        reader.feed(b.data(), b.size(), sink);
+        CHECK(sink.log == "text:|text:");
+        CHECK_FALSE(reader.holds_partial_state());
+    }
+    SUBCASE("an error mid-message releases them") {
+        std::string wire = text("Hel", false) + server_frame(Opcode::Continuation, "lo");  // unmasked: 1002
+        const std::size_t cut = text("Hel", false).size();
+        reader.feed(wire.data(), cut, sink);
+        CHECK(reader.holds_partial_state());
+        reader.feed(wire.data() + cut, wire.size() - cut, sink);
+        CHECK(sink.log == "error:1002");
+        CHECK_FALSE(reader.holds_partial_state());
+    }
+}
+
 TEST_CASE("after an error every later byte is ignored") {
     MessageReader reader(server_config());
     RecordingSink sink;
