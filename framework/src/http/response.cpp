@@ -67,14 +67,20 @@ void Response::send(std::string_view body) {
 void Response::send(std::string&& body) { send(std::string_view(body)); }
 
 void Response::json(const nlohmann::json& value) {
-    std::string text;
+    // One serializer per thread writing into a buffer that keeps its capacity: no allocation and no locale
+    // lookup per reply (json::dump builds both every call). No user code runs during dump(), so the shared
+    // buffer cannot be re-entered.
+    thread_local std::string text;
+    thread_local nlohmann::detail::serializer<nlohmann::json> out(nlohmann::detail::output_adapter<char>(text), ' ');
+    text.clear();
     try {
-        text = value.dump();
+        out.dump(value, false, false, 0);
     } catch (const nlohmann::json::exception& e) {  // invalid UTF-8 in a string: a server bug, not the client's
         throw Error(500, std::string("response JSON could not be serialized: ") + e.what());
     }
     if (!ex_->headers_sent) set("Content-Type", "application/json; charset=utf-8");
     detail::send_whole(*ex_, text);
+    if (text.capacity() > 1024 * 1024) std::string().swap(text);  // one huge reply must not stay pinned
 }
 
 void Response::redirect(std::string_view location, int code) {

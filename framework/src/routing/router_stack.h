@@ -56,7 +56,6 @@ private:
     std::size_t index_ = 0;
     std::size_t step_ = 0;
     std::optional<Error> err_;
-    NameValueList scratch_;
 };
 
 }  // namespace duplex::detail

@@ -29,6 +29,16 @@ std::string allow_header(std::uint16_t mask) {
 
 std::uint16_t req_allow_mask(const Request& req) { return RouterWalk::allow_mask(req); }
 
+namespace {
+// Captures of the layer being tried, copied into the request before any layer function runs, so one list
+// per thread serves every walk (nested and later ones included) and keeps its capacity: no allocation per
+// request for matching.
+NameValueList& match_scratch() {
+    thread_local NameValueList scratch;
+    return scratch;
+}
+}  // namespace
+
 // Runs one layer function; whatever it throws becomes the pending error (never escapes into libuv).
 template <class F>
 void RouterWalk::call(F&& f) {
@@ -60,7 +70,8 @@ void RouterWalk::next(std::size_t step, std::optional<Error> err) {
         }
         std::string_view path = req_.path().substr(std::min(base_, req_.path().size()));
         if (path.empty()) path = "/";
-        MatchResult m = layer.pattern.match(path, scratch_);
+        NameValueList& scratch = match_scratch();
+        MatchResult m = layer.pattern.match(path, scratch);
         if (m.status == MatchStatus::BadRequest && !err_) {
             err_ = Error(400, "malformed percent-encoding in the path");
             continue;
@@ -72,10 +83,10 @@ void RouterWalk::next(std::size_t step, std::optional<Error> err) {
                 req_.allow_mask_ |= layer.methods;
                 continue;
             }
-            req_.params_.resize(scratch_.size());
-            for (std::size_t i = 0; i < scratch_.size(); ++i) {
-                req_.params_[i].first.assign(scratch_[i].name);
-                req_.params_[i].second.assign(scratch_[i].value);
+            req_.params_.resize(scratch.size());
+            for (std::size_t i = 0; i < scratch.size(); ++i) {
+                req_.params_[i].first.assign(scratch[i].name);
+                req_.params_[i].second.assign(scratch[i].value);
             }
             call([&](Next n) { layer.fn(req_, res_, std::move(n)); });
             return;
