@@ -55,6 +55,10 @@ public:
     // there, so a bad header fails before the rest of it arrives. After an Error the parser's state is
     // undefined: stop feeding it.
     FrameEvent next(char*& pos, char* end) noexcept;
+    // The same for a caller that knows the parser is between frames (it gathered a split header itself):
+    // reads only the header, never payload, so no payload byte is ever unmasked inside the caller's
+    // small gathering buffer.
+    FrameEvent next_header(char*& pos, char* end) noexcept { return read_header(pos, end); }
 
     // The frame being read: valid from its Header event until the next Header event.
     const FrameHeader& header() const noexcept { return header_; }

@@ -64,7 +64,7 @@ FrameEvent MessageReader::next_event(char*& pos, char* end) {
     const std::size_t take = std::min(max_frame_header_size - gathered, static_cast<std::size_t>(end - pos));
     std::memcpy(p.header + gathered, pos, take);
     char* at = p.header;
-    const FrameEvent event = parser_.next(at, p.header + gathered + take);
+    const FrameEvent event = parser_.next_header(at, p.header + gathered + take);
     if (event.kind == FrameEvent::Kind::Header) {
         // The header needed more than was gathered before, so this is past the start of this read.
         pos += (at - p.header) - static_cast<std::ptrdiff_t>(gathered);
