@@ -34,6 +34,7 @@ void guarded(const char* where, F&& f) noexcept {
 }  // namespace
 
 LoopCore::LoopCore() : read_buffer_(64 * 1024) {
+    spare_outputs_.reserve(max_spare_outputs);  // giving an output back never allocates
     uv_loop_init(&loop_);
     loop_.data = this;
     async_.data = this;
@@ -91,8 +92,26 @@ void LoopCore::flush_dirty() {
     }
 }
 
+std::unique_ptr<SocketOutput> LoopCore::take_output() {
+    ++outputs_lent_;
+    if (spare_outputs_.empty()) return std::make_unique<SocketOutput>();
+    auto out = std::move(spare_outputs_.back());
+    spare_outputs_.pop_back();
+    return out;
+}
+
+void LoopCore::give_back_output(std::unique_ptr<SocketOutput> out) {
+    --outputs_lent_;
+    if (spare_outputs_.size() >= max_spare_outputs) return;  // freed here
+    out->queued.clear();
+    out->in_flight.clear();
+    SocketOutput::trim(out->queued, SocketOutput::spare_capacity);
+    SocketOutput::trim(out->in_flight, SocketOutput::spare_capacity);
+    spare_outputs_.push_back(std::move(out));
+}
+
 void LoopCore::track(Socket* s) {
-    s->track_index_ = tracked_.size();
+    s->track_index_ = static_cast<std::uint32_t>(tracked_.size());
     tracked_.push_back(s);
     if (!tick_running_) {
         tick_running_ = true;
@@ -104,9 +123,9 @@ void LoopCore::untrack(Socket* s) {
     std::size_t i = s->track_index_;
     if (i >= tracked_.size() || tracked_[i] != s) return;
     tracked_[i] = tracked_.back();
-    tracked_[i]->track_index_ = i;
+    tracked_[i]->track_index_ = static_cast<std::uint32_t>(i);
     tracked_.pop_back();
-    s->track_index_ = SIZE_MAX;
+    s->track_index_ = UINT32_MAX;
 }
 
 void LoopCore::on_tick(uv_timer_t* t) { static_cast<LoopCore*>(t->data)->tick(); }

@@ -1,5 +1,5 @@
-// LoopCore: the per-loop machinery the network layer shares: the read buffer, the write-flush list, the coarse
-// deadline clock, the cached Date header and the post queue.
+// LoopCore: the per-loop machinery the network layer shares: the read buffer, the write-flush list, the spare
+// socket outputs, the coarse deadline clock, the cached Date header and the post queue.
 //
 // Lifetime: owned by EventLoop, lives exactly as long as it. Threads: loop thread only, except post_*().
 #pragma once
@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -16,6 +17,7 @@
 namespace duplex::detail {
 
 class Socket;
+struct SocketOutput;
 
 class LoopCore {
 public:
@@ -36,6 +38,16 @@ public:
     void mark_dirty(Socket* s);
     void forget_dirty(Socket* s);
     void flush_dirty();
+
+    // Output buffers for sockets that have something to write. Sockets give theirs back when idle; up to
+    // max_spare_outputs wait here for the next writer, so a busy loop writes without a malloc per message.
+    // Spares are trimmed to SocketOutput::spare_capacity: after a burst the loop keeps under ~0.6 MiB.
+    std::unique_ptr<SocketOutput> take_output();
+    void give_back_output(std::unique_ptr<SocketOutput> out);
+    static constexpr std::size_t max_spare_outputs = 64;
+    // For tests and stats: outputs waiting here, and outputs held by sockets (0 once every socket is idle).
+    std::size_t spare_outputs() const { return spare_outputs_.size(); }
+    std::size_t outputs_lent() const { return outputs_lent_; }
 
     // Every live socket is tracked: deadlines are checked by one coarse timer instead of a uv_timer each
     // (saves ~150 bytes per connection), and close_all() can reach them. Resolution: tick_ms.
@@ -71,6 +83,8 @@ private:
     std::vector<char> read_buffer_;
     std::vector<Socket*> dirty_;
     std::vector<Socket*> tracked_;
+    std::vector<std::unique_ptr<SocketOutput>> spare_outputs_;
+    std::size_t outputs_lent_ = 0;
     std::mutex post_mutex_;
     std::vector<std::function<void()>> posted_;
     std::map<int, uv_signal_t*> signals_;

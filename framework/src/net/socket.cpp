@@ -2,6 +2,7 @@
 
 #include "loop/loop_core.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace duplex::detail {
@@ -11,19 +12,17 @@ SocketFaults* g_faults = nullptr;
 constexpr std::uint64_t write_progress_ms = 10000;  // an ending socket whose peer stops reading is dropped
 }  // namespace
 
+// Every idle connection pays sizeof(Socket), and a slab allocator may later place Sockets back to back: keep it
+// at the uv_tcp_t plus 48 bytes (296 on 64-bit Linux). Grow it only for something every connection needs.
+static_assert(sizeof(Socket) <= sizeof(uv_tcp_t) + 48, "Socket grew: every idle connection pays for it");
+
 void set_socket_faults(SocketFaults* faults) { g_faults = faults; }
 
-struct Socket::WriteOp {
-    uv_write_t req{};
-    std::string buf;
-    bool in_flight = false;
-};
-
-Socket::Socket(LoopCore& core) : core_(core) {}
-Socket::~Socket() = default;
+// Only on_close deletes a Socket, after libuv has run every write callback: no uv_write is in flight here.
+Socket::~Socket() { give_back_output(); }
 
 Socket* Socket::create(LoopCore& core) {
-    auto* s = new Socket(core);
+    auto* s = new Socket();
     uv_tcp_init(core.uv(), &s->tcp_);
     s->tcp_.data = s;
     core.track(s);
@@ -37,31 +36,52 @@ void Socket::start(std::shared_ptr<Protocol> protocol) {
 
 void Socket::set_protocol(std::shared_ptr<Protocol> protocol) { protocol_ = std::move(protocol); }
 
+LoopCore& Socket::core() const { return LoopCore::of(tcp_.loop); }
+
+SocketOutput& Socket::output() {
+    if (!output_) output_ = core().take_output();
+    return *output_;
+}
+
+void Socket::give_back_output() {
+    if (output_) core().give_back_output(std::move(output_));
+}
+
+void Socket::release_idle_buffer() {
+    if (output_ && output_->queued.empty() && !output_->writing) give_back_output();
+}
+
+void Socket::set_read_backlog_limit(std::size_t bytes) {
+    backlog_limit_ = static_cast<std::uint32_t>(std::min<std::size_t>(bytes, UINT32_MAX));
+}
+
 void Socket::write(std::string_view bytes) {
     if (closing_ || ending_ || bytes.empty()) return;
-    out_.append(bytes);
+    output().queued.append(bytes);
     commit();
 }
 
 void Socket::commit() {
     if (dirty_ || closing_) return;
     dirty_ = true;
-    core_.mark_dirty(this);
+    core().mark_dirty(this);
 }
 
-std::size_t Socket::buffered_amount() const { return out_.size() + tcp_.write_queue_size; }
+// write_queue_size: what the uv_write in flight has not handed to the kernel yet.
+std::size_t Socket::buffered_amount() const { return (output_ ? output_->queued.size() : 0) + tcp_.write_queue_size; }
 
 void Socket::flush() {
     dirty_ = false;
-    if (closing_ || (op_ && op_->in_flight)) return;  // the write callback continues the flush
-    if (out_.empty()) return;
-    std::size_t written = 0;
-    int fault = g_faults && g_faults->on_write ? g_faults->on_write(out_.size()) : 0;
+    if (closing_ || write_in_flight()) return;  // the write callback continues the flush
+    if (!output_ || output_->queued.empty()) return;
+    SocketOutput& out = *output_;
+    std::string& q = out.queued;
+    int fault = g_faults && g_faults->on_write ? g_faults->on_write(q.size()) : 0;
     int n;
     if (fault < 0) {
         n = fault;
     } else {
-        uv_buf_t b = uv_buf_init(out_.data(), static_cast<unsigned>(fault > 0 ? std::min<std::size_t>(fault, out_.size()) : out_.size()));
+        uv_buf_t b = uv_buf_init(q.data(), static_cast<unsigned>(fault > 0 ? std::min<std::size_t>(fault, q.size()) : q.size()));
         n = uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), &b, 1);
     }
     if (n == UV_EAGAIN || n == UV_ENOSYS) n = 0;
@@ -69,39 +89,41 @@ void Socket::flush() {
         close(n);
         return;
     }
-    written = static_cast<std::size_t>(n);
-    if (written == out_.size()) {
-        out_.clear();
-        if (out_.capacity() > 64 * 1024) std::string().swap(out_);
+    const auto written = static_cast<std::size_t>(n);
+    if (written == q.size()) {
+        q.clear();
+        SocketOutput::trim(q, SocketOutput::keep_capacity);
         after_drain();
         return;
     }
-    // The kernel is full: hand the rest to libuv in one request and keep collecting new bytes in out_.
-    if (!op_) op_ = std::make_unique<WriteOp>();
-    op_->req.data = this;
-    op_->buf.swap(out_);
-    out_.clear();
-    uv_buf_t rest = uv_buf_init(op_->buf.data() + written, static_cast<unsigned>(op_->buf.size() - written));
-    int rc = uv_write(&op_->req, reinterpret_cast<uv_stream_t*>(&tcp_), &rest, 1, on_written);
+    // The kernel is full: hand the rest to libuv in one request and keep collecting new bytes in queued, which
+    // takes over the emptied buffer of the previous uv_write (small writes reuse its capacity: no malloc).
+    out.in_flight.swap(q);
+    out.req.data = this;
+    uv_buf_t rest = uv_buf_init(out.in_flight.data() + written, static_cast<unsigned>(out.in_flight.size() - written));
+    int rc = uv_write(&out.req, reinterpret_cast<uv_stream_t*>(&tcp_), &rest, 1, on_written);
     if (rc < 0) {
+        out.in_flight.clear();
         close(rc);
         return;
     }
-    op_->in_flight = true;
+    out.writing = true;
     if (ending_) set_timeout(write_progress_ms);
     check_backlog();
 }
 
 void Socket::on_written(uv_write_t* req, int status) {
     auto* s = static_cast<Socket*>(req->data);
-    s->op_->in_flight = false;
+    SocketOutput& out = *s->output_;
+    out.writing = false;
+    out.in_flight.clear();  // libuv is done with it: the next flush may reuse it
+    SocketOutput::trim(out.in_flight, SocketOutput::spare_capacity);
     if (s->closing_) return;
     if (status < 0) {
         s->close(status);
         return;
     }
-    s->op_.reset();
-    if (!s->out_.empty()) {
+    if (!out.queued.empty()) {
         s->flush();
         return;
     }
@@ -146,7 +168,7 @@ void Socket::check_backlog() {
 }
 
 void Socket::on_alloc(uv_handle_t* h, std::size_t, uv_buf_t* buf) {
-    auto& core = static_cast<Socket*>(h->data)->core_;
+    auto& core = LoopCore::of(h->loop);
     *buf = uv_buf_init(core.read_buffer(), static_cast<unsigned>(core.read_buffer_size()));
 }
 
@@ -182,10 +204,10 @@ void Socket::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
 void Socket::end(std::uint64_t linger_ms) {
     if (closing_ || ending_) return;
     ending_ = true;
-    linger_ms_ = linger_ms;
+    linger_ms_ = static_cast<std::uint32_t>(std::min<std::uint64_t>(linger_ms, UINT32_MAX));
     set_timeout(write_progress_ms);
-    if (op_ && op_->in_flight) return;  // on_written continues
-    if (!out_.empty()) {
+    if (write_in_flight()) return;  // on_written continues
+    if (output_ && !output_->queued.empty()) {
         flush();
         return;
     }
@@ -216,12 +238,14 @@ void Socket::on_shutdown(uv_shutdown_t* req, int status) {
 void Socket::close(int status) {
     if (closing_) return;
     closing_ = true;
-    close_status_ = status;
+    close_status_ = static_cast<std::int16_t>(status);
     if (reading_) uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
     reading_ = false;
-    core_.untrack(this);
-    if (dirty_) core_.forget_dirty(this);
+    LoopCore& c = core();
+    c.untrack(this);
+    if (dirty_) c.forget_dirty(this);
     dirty_ = false;
+    // The output goes back in the destructor: a uv_write in flight owns its buffer until libuv cancels it.
     uv_close(reinterpret_cast<uv_handle_t*>(&tcp_), on_close);
 }
 
@@ -232,7 +256,7 @@ void Socket::on_close(uv_handle_t* h) {
     delete s;
 }
 
-void Socket::set_timeout(std::uint64_t ms) { deadline_ = ms == 0 ? 0 : uv_now(core_.uv()) + ms; }
+void Socket::set_timeout(std::uint64_t ms) { deadline_ = ms == 0 ? 0 : uv_now(tcp_.loop) + ms; }
 
 void Socket::expire() {
     if (closing_) return;

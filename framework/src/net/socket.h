@@ -5,6 +5,10 @@
 // dirty socket once per turn, first with uv_try_write (no allocation when the kernel takes everything), then
 // with one uv_write for the rest.
 //
+// Every idle connection pays sizeof(Socket), so the output side lives in a SocketOutput that a socket borrows
+// from its LoopCore's spares when it first has bytes to write and gives back on the loop's tick once nothing is
+// queued or in flight: an idle socket holds one pointer for it, a busy one reuses buffers without a malloc.
+//
 // Lifetime: created by a Listener (accept) or by connect(); deletes itself in its libuv close callback, after
 // calling Protocol::on_closed. Raw Socket pointers must not be kept past on_closed. Threads: loop thread only.
 #pragma once
@@ -32,6 +36,25 @@ struct SocketFaults {
 };
 void set_socket_faults(SocketFaults* faults);
 
+// The output side of a Socket: the bytes queued this loop turn and the uv_write in flight. Held only while the
+// socket has something to write; otherwise it waits in LoopCore's spares (see LoopCore::take_output).
+struct SocketOutput {
+    std::string queued;     // write() and output_buffer() append here; flushed once per loop turn
+    std::string in_flight;  // handed to uv_write: must stay put until on_written, so never appended to
+    uv_write_t req{};
+    bool writing = false;   // a uv_write is in flight: in_flight and req belong to libuv until its callback
+
+    // An emptied buffer keeps its capacity for the next write only up to a bound, so memory returns after a
+    // burst: the queue of a busy socket up to keep_capacity; the buffer a finished uv_write leaves (it becomes
+    // the queue after the next swap: keeping it large would double what a slow peer costs) and both buffers of
+    // a spare waiting in LoopCore, up to spare_capacity.
+    static constexpr std::size_t keep_capacity = 64 * 1024;
+    static constexpr std::size_t spare_capacity = 4 * 1024;
+    static void trim(std::string& s, std::size_t limit) {
+        if (s.capacity() > limit) std::string().swap(s);
+    }
+};
+
 class Socket {
 public:
     static Socket* create(LoopCore& core);
@@ -43,8 +66,9 @@ public:
 
     // Queue bytes; flushed at the end of the loop turn. No-op once closing.
     void write(std::string_view bytes);
-    // Direct access for serializers that append in place; call commit() afterwards.
-    std::string& output_buffer() { return out_; }
+    // Direct access for serializers that append in place; call commit() afterwards. The reference stays valid
+    // until control returns to the loop (the tick may give an idle buffer back).
+    std::string& output_buffer() { return output().queued; }
     void commit();
     // Writes everything queued now (used by the loop's flush and by end()).
     void flush();
@@ -57,10 +81,11 @@ public:
     // Stops reading while more than `bytes` of output wait (0: never), until everything is written. For
     // request/response protocols: a peer that sends requests without reading the answers cannot make us
     // queue them all. Not for full-duplex ones: two ends that both stop reading while they write deadlock.
-    void set_read_backlog_limit(std::size_t bytes) { backlog_limit_ = bytes; }
+    // Limits of 4 GiB and more saturate there.
+    void set_read_backlog_limit(std::size_t bytes);
 
     // Graceful end: flush what is queued, shut down the write side, drain the peer's bytes for up to
-    // linger_ms so the peer reads our last bytes instead of a reset, then close.
+    // linger_ms (saturates at ~49 days) so the peer reads our last bytes instead of a reset, then close.
     void end(std::uint64_t linger_ms = 2000);
     // Immediate close; pending output is discarded. status is reported to Protocol::on_closed.
     void close(int status = 0);
@@ -73,14 +98,14 @@ public:
     int connect(const sockaddr* addr, std::function<void(int status)> cb);
 
     uv_tcp_t* tcp() { return &tcp_; }
-    LoopCore& core() { return core_; }
+    // The handle's loop knows its LoopCore (loop->data): no member needed.
+    LoopCore& core() const;
     // "ip:port" of the peer, or "" when unknown.
     std::string peer_address() const;
 
 private:
     friend class LoopCore;
-    struct WriteOp;
-    explicit Socket(LoopCore& core);
+    Socket() = default;
     ~Socket();
     static void on_alloc(uv_handle_t* h, std::size_t suggested, uv_buf_t* buf);
     static void on_read(uv_stream_t* s, ssize_t nread, const uv_buf_t* buf);
@@ -88,32 +113,33 @@ private:
     static void on_shutdown(uv_shutdown_t* req, int status);
     static void on_close(uv_handle_t* h);
     void expire();
-    // An empty output buffer keeps its capacity between writes (no allocation per message); the loop's tick
-    // gives it back on idle connections so that 10,000 idle sockets do not each hold their last write's size.
-    void release_idle_buffer() {
-        if (out_.empty() && out_.capacity() > 15) std::string().swap(out_);
-    }
+    // The output side, borrowed from the loop's spares on first use.
+    SocketOutput& output();
+    // Called by the loop's tick: an idle socket (nothing queued, nothing in flight) gives its output back, so
+    // that 10,000 idle connections hold no buffers, and a busy one keeps it (no allocation per message).
+    void release_idle_buffer();
+    void give_back_output();
+    bool write_in_flight() const { return output_ && output_->writing; }
     void check_backlog();
     void after_drain();
     void shutdown_now();
 
+    // Ordered by size, flags last: see the static_assert in socket.cpp.
     uv_tcp_t tcp_{};
-    LoopCore& core_;
     std::shared_ptr<Protocol> protocol_;
-    std::string out_;
-    std::unique_ptr<WriteOp> op_;  // only while a uv_write is in flight: idle sockets pay nothing for it
+    std::unique_ptr<SocketOutput> output_;  // null while idle
     std::uint64_t deadline_ = 0;
-    std::size_t track_index_ = SIZE_MAX;
-    std::uint64_t linger_ms_ = 0;
-    int close_status_ = 0;
-    std::size_t backlog_limit_ = 0;
-    bool reading_ = false;
-    bool want_reading_ = false;  // the protocol's wish; reading_ is also off while backlogged_
-    bool backlogged_ = false;
-    bool dirty_ = false;
-    bool closing_ = false;
-    bool ending_ = false;
-    bool shut_down_ = false;
+    std::uint32_t track_index_ = UINT32_MAX;  // position in LoopCore's tracked list
+    std::uint32_t linger_ms_ = 0;
+    std::uint32_t backlog_limit_ = 0;
+    std::int16_t close_status_ = 0;  // 0 or a libuv error code (all fit: UV_EOF, the lowest, is -4095)
+    bool reading_ : 1 = false;
+    bool want_reading_ : 1 = false;  // the protocol's wish; reading_ is also off while backlogged_
+    bool backlogged_ : 1 = false;
+    bool dirty_ : 1 = false;
+    bool closing_ : 1 = false;
+    bool ending_ : 1 = false;
+    bool shut_down_ : 1 = false;
 };
 
 }  // namespace duplex::detail

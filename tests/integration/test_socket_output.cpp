@@ -1,0 +1,147 @@
+// The output side of a Socket is borrowed from its LoopCore: taken when the socket first has bytes to write,
+// given back on the loop's tick once nothing is queued or in flight, and kept by the loop as a bounded number
+// of trimmed spares. These tests check the spares' bounds, that idle connections hold none, that a connection
+// idle between messages writes correctly through uv_write with a reused output, and that an output whose
+// uv_write is in flight at close comes back only after libuv is done with it (use after free: ASan build).
+#include "loop/loop_core.h"
+#include "net/socket.h"
+#include "support/raw_client.h"
+#include "support/server_thread.h"
+#include "support/stress_checks.h"
+#include "support/temp_dir.h"
+#include "support/ws_raw.h"
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <memory>
+#include <thread>
+#include <vector>
+
+using namespace testing_support;
+using duplex::detail::LoopCore;
+using duplex::detail::SocketOutput;
+
+namespace {
+
+struct OutputCounts {
+    std::size_t lent = 0;
+    std::size_t spare = 0;
+};
+
+OutputCounts output_counts(ServerThread& server) {
+    OutputCounts c;
+    server.run_on_loop([&] {
+        c.lent = server.loop().core().outputs_lent();
+        c.spare = server.loop().core().spare_outputs();
+    });
+    return c;
+}
+
+// Every connection idle: the tick has given every output back (it runs every LoopCore::tick_ms).
+bool all_outputs_back(ServerThread& server) {
+    return wait_until([&] { return output_counts(server).lent == 0; }, 5s);
+}
+
+void echo_route(duplex::WsServer& wss) {
+    wss.route("/echo", {.onmessage = [](duplex::WebSocket& ws, const duplex::Message& m) { ws.send(m); }});
+}
+
+}  // namespace
+
+TEST_SUITE("socket_output") {
+
+TEST_CASE("LoopCore spares: at most max_spare_outputs kept, trimmed, reused last in first out") {
+    LoopCore core;
+    std::vector<std::unique_ptr<SocketOutput>> held;
+    for (std::size_t i = 0; i < LoopCore::max_spare_outputs + 36; ++i) held.push_back(core.take_output());
+    CHECK(core.outputs_lent() == LoopCore::max_spare_outputs + 36);
+    CHECK(core.spare_outputs() == 0);
+    for (auto& out : held) core.give_back_output(std::move(out));
+    CHECK(core.outputs_lent() == 0);
+    CHECK(core.spare_outputs() == LoopCore::max_spare_outputs);
+
+    // A small buffer keeps its capacity (the next writer appends without a malloc); a burst's does not.
+    auto small = core.take_output();
+    small->queued.assign(1000, 's');
+    SocketOutput* small_ptr = small.get();
+    core.give_back_output(std::move(small));
+    auto again = core.take_output();
+    CHECK(again.get() == small_ptr);
+    CHECK(again->queued.empty());
+    CHECK(again->queued.capacity() >= 1000);
+    again->queued.assign(1 << 20, 'b');
+    again->in_flight.assign(1 << 20, 'f');
+    core.give_back_output(std::move(again));
+    auto trimmed = core.take_output();
+    CHECK(trimmed->queued.capacity() <= SocketOutput::spare_capacity);
+    CHECK(trimmed->in_flight.capacity() <= SocketOutput::spare_capacity);
+    CHECK_FALSE(trimmed->writing);
+    core.give_back_output(std::move(trimmed));
+}
+
+TEST_CASE("idle connections hold no output; after a burst the loop keeps at most max_spare_outputs") {
+    ServerThread server([](duplex::App&, duplex::WsServer& wss) { echo_route(wss); });
+    REQUIRE(server.ws_port() > 0);
+    constexpr std::size_t clients = LoopCore::max_spare_outputs + 36;
+    std::vector<std::unique_ptr<WsRawClient>> ws;
+    for (std::size_t i = 0; i < clients; ++i) {
+        ws.push_back(std::make_unique<WsRawClient>(server.ws_port()));
+        REQUIRE(ws.back()->open("/echo"));
+    }
+    // All send before any reads: many connections hold an output at once, more than the spares kept.
+    for (auto& c : ws) REQUIRE(c->send_text(std::string(3000, 'a')));
+    for (auto& c : ws) CHECK(c->read_message() == std::string(3000, 'a'));
+    CHECK(all_outputs_back(server));
+    OutputCounts counts = output_counts(server);
+    CHECK(counts.spare > 0);
+    CHECK(counts.spare <= LoopCore::max_spare_outputs);
+    // The connections stay open and write again with the spares.
+    for (std::size_t i = 0; i < clients; ++i) REQUIRE(ws[i]->send_text("again " + std::to_string(i)));
+    for (std::size_t i = 0; i < clients; ++i) CHECK(ws[i]->read_message() == "again " + std::to_string(i));
+    CHECK(server.stop());
+}
+
+TEST_CASE("a connection idle between messages reuses a spare output and still writes through uv_write") {
+    ServerThread server([](duplex::App&, duplex::WsServer& wss) { echo_route(wss); });
+    REQUIRE(server.ws_port() > 0);
+    WsRawClient ws(server.ws_port());
+    REQUIRE(ws.open("/echo"));
+    // Every write cut to a third: each flush leaves the rest to one uv_write, from the pooled buffers.
+    duplex::detail::SocketFaults faults{.on_write = [](std::size_t len) {
+        return static_cast<int>(std::max<std::size_t>(1, len / 3));
+    }};
+    server.run_on_loop([&] { duplex::detail::set_socket_faults(&faults); });
+    for (unsigned round = 0; round < 4; ++round) {
+        CAPTURE(round);
+        CHECK(all_outputs_back(server));  // idle: the next message starts from a spare
+        const std::string payload = pattern_bytes(100 * 1024 + round * 7000, round + 1);
+        REQUIRE(ws.send_binary(payload));
+        CHECK(ws.read_message() == payload);
+    }
+    server.run_on_loop([] { duplex::detail::set_socket_faults(nullptr); });
+    CHECK(server.stop());
+}
+
+TEST_CASE("the peer resets while a uv_write is in flight: the output comes back after the close, fds too") {
+    ServerThread server([](duplex::App& app, duplex::WsServer&) {
+        app.get("/big", [](duplex::Request&, duplex::Response& res) { res.send(pattern_bytes(16 << 20)); });
+    }, {}, false);
+    REQUIRE(server.http_port() > 0);
+    int fds = open_fd_count();
+    {
+        RawClient c(server.http_port());
+        REQUIRE(c.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n"));
+        // The client reads nothing: the kernel takes a few MiB and the rest waits in a uv_write, past ticks.
+        CHECK(wait_until([&] { return output_counts(server).lent == 1; }));
+        std::this_thread::sleep_for(std::chrono::milliseconds(3 * LoopCore::tick_ms));
+        CHECK(output_counts(server).lent == 1);
+        c.reset();
+    }
+    CHECK(all_outputs_back(server));
+    CHECK(wait_fd_count_at_most(fds) <= fds);
+    CHECK(server.stop());
+}
+
+}  // TEST_SUITE
