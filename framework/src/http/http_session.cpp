@@ -220,6 +220,9 @@ void HttpSession::advance() {
             } catch (...) {
             }
         }
+        // Done with this connection: a Response the user still holds must not reach the session, which
+        // may be gone by the time it asks (detach_all only sees exchanges still queued).
+        ex->session = nullptr;
         if (ex->close_after) {
             detach_all();
             if (socket_) socket_->end();

@@ -33,7 +33,7 @@ void guarded(const char* where, F&& f) noexcept {
 
 }  // namespace
 
-LoopCore::LoopCore() : read_buffer_(64 * 1024) {
+LoopCore::LoopCore() : socket_pool_(sizeof(Socket)), read_buffer_(64 * 1024) {
     spare_outputs_.reserve(max_spare_outputs);  // giving an output back never allocates
     uv_loop_init(&loop_);
     loop_.data = this;
@@ -85,10 +85,11 @@ void LoopCore::forget_dirty(Socket* s) {
 
 void LoopCore::flush_dirty() {
     // A flush may make a socket dirty again (drain callbacks write more): loop until quiet, bounded.
+    // Both lists keep their capacity: no allocation per loop turn.
     for (int round = 0; round < 4 && !dirty_.empty(); ++round) {
-        std::vector<Socket*> batch;
-        batch.swap(dirty_);
-        for (Socket* s : batch) s->flush();
+        flushing_.swap(dirty_);
+        for (Socket* s : flushing_) s->flush();  // sockets are freed only in close callbacks: pointers stay valid
+        flushing_.clear();
     }
 }
 

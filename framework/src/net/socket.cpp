@@ -12,8 +12,8 @@ SocketFaults* g_faults = nullptr;
 constexpr std::uint64_t write_progress_ms = 10000;  // an ending socket whose peer stops reading is dropped
 }  // namespace
 
-// Every idle connection pays sizeof(Socket), and a slab allocator may later place Sockets back to back: keep it
-// at the uv_tcp_t plus 48 bytes (296 on 64-bit Linux). Grow it only for something every connection needs.
+// Every idle connection pays sizeof(Socket) (Sockets sit back to back in the loop's slab pool): keep it at the
+// uv_tcp_t plus 48 bytes (296 on 64-bit Linux). Grow it only for something every connection needs.
 static_assert(sizeof(Socket) <= sizeof(uv_tcp_t) + 48, "Socket grew: every idle connection pays for it");
 
 void set_socket_faults(SocketFaults* faults) { g_faults = faults; }
@@ -22,7 +22,8 @@ void set_socket_faults(SocketFaults* faults) { g_faults = faults; }
 Socket::~Socket() { give_back_output(); }
 
 Socket* Socket::create(LoopCore& core) {
-    auto* s = new Socket();
+    // From the loop's slab pool rather than malloc: see LoopCore::socket_pool().
+    auto* s = new (core.socket_pool().allocate()) Socket();
     uv_tcp_init(core.uv(), &s->tcp_);
     s->tcp_.data = s;
     core.track(s);
@@ -253,7 +254,9 @@ void Socket::on_close(uv_handle_t* h) {
     auto* s = static_cast<Socket*>(h->data);
     auto protocol = std::move(s->protocol_);
     if (protocol) protocol->on_closed(s->close_status_);
-    delete s;
+    LoopCore& core = s->core();
+    s->~Socket();
+    core.socket_pool().release(s);
 }
 
 void Socket::set_timeout(std::uint64_t ms) { deadline_ = ms == 0 ? 0 : uv_now(tcp_.loop) + ms; }
