@@ -1,11 +1,22 @@
 #include "http/http_tokens.h"
 
+#include <array>
+
 namespace duplex::detail {
 
-bool is_tchar(char c) noexcept {
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
-    return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
+namespace {
+// tchar of RFC 9110 5.6.2, one lookup per byte: header names are checked on every request and every set().
+constexpr std::array<bool, 256> tchar_table = [] {
+    std::array<bool, 256> t{};
+    for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = true;
+    for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = true;
+    for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = true;
+    for (char c : std::string_view("!#$%&'*+-.^_`|~")) t[static_cast<unsigned char>(c)] = true;
+    return t;
+}();
+}  // namespace
+
+bool is_tchar(char c) noexcept { return tchar_table[static_cast<unsigned char>(c)]; }
 
 bool is_token(std::string_view s) noexcept {
     if (s.empty()) return false;

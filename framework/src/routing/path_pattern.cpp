@@ -140,7 +140,12 @@ std::size_t PathPattern::match_from(std::size_t token, std::string_view path, st
     case Kind::Param: {
         const std::size_t segment_end = std::min(path.find('/', pos), path.size());
         const std::size_t last = captures.untried_up_to(t.slot, segment_end);
-        for (std::size_t end = pos + 1; end <= last; ++end) {  // shortest first, like Express's [^/]+?
+        // When what follows must start at a '/' (the pattern's end, or a literal '/'), only the whole segment
+        // can match: the shorter tries would all fail, so the common "/users/:id" costs one try, not one per byte.
+        const bool boundary_next = token + 1 == tokens_.size() ||
+            (tokens_[token + 1].kind == Kind::Literal && tokens_[token + 1].text.starts_with('/'));
+        const std::size_t first = boundary_next ? std::max(pos + 1, segment_end) : pos + 1;
+        for (std::size_t end = first; end <= last; ++end) {  // shortest first, like Express's [^/]+?
             const std::size_t consumed = match_from(token + 1, path, end, captures);
             if (consumed != npos) {
                 captures.spans[t.slot] = path.substr(pos, end - pos);
