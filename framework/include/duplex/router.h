@@ -79,6 +79,10 @@ public:
 
     // Runs the stack for one request; `done` gets the pending error (or none) if no layer finished it.
     void handle(Request& req, Response& res, std::function<void(std::optional<Error>)> done) const;
+    // The same with a plain function as the end, given the request and response as well: nothing to allocate
+    // per request for it (the servers use this with their final handler).
+    using Done = void (*)(Request&, Response&, const std::optional<Error>&);
+    void handle(Request& req, Response& res, Done done) const;
 
 private:
     template <class F>

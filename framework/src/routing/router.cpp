@@ -51,6 +51,11 @@ void Router::handle(Request& req, Response& res, std::function<void(std::optiona
     walk->next(0, std::nullopt);
 }
 
+void Router::handle(Request& req, Response& res, Done done) const {
+    auto walk = std::make_shared<detail::RouterWalk>(stack_, req, res, 0, done);
+    walk->next(0, std::nullopt);
+}
+
 void Next::operator()() const {
     if (walk_) walk_->next(step_, std::nullopt);
 }

@@ -39,6 +39,9 @@ public:
     RouterWalk(std::shared_ptr<const RouterStack> stack, Request& req, Response res, std::size_t base,
                std::function<void(std::optional<Error>)> done)
         : stack_(std::move(stack)), req_(req), res_(std::move(res)), base_(base), done_(std::move(done)) {}
+    RouterWalk(std::shared_ptr<const RouterStack> stack, Request& req, Response res, std::size_t base,
+               Router::Done done)
+        : stack_(std::move(stack)), req_(req), res_(std::move(res)), base_(base), plain_done_(done) {}
 
     // Continues from the current layer with an optional pending error; `step` guards against a Next called
     // twice (only the Next of the latest step may continue).
@@ -53,6 +56,7 @@ private:
     Response res_;
     std::size_t base_;  // bytes of the path consumed by the mounts above this stack
     std::function<void(std::optional<Error>)> done_;
+    Router::Done plain_done_ = nullptr;  // instead of done_, when the caller has a plain function
     std::size_t index_ = 0;
     std::size_t step_ = 0;
     std::optional<Error> err_;

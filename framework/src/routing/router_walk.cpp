@@ -2,6 +2,7 @@
 
 #include <cstdio>
 #include <exception>
+#include <utility>
 
 namespace duplex::detail {
 
@@ -107,6 +108,10 @@ void RouterWalk::next(std::size_t step, std::optional<Error> err) {
             return;
         }
         }
+    }
+    if (auto plain = std::exchange(plain_done_, nullptr)) {
+        plain(req_, res_, err_);
+        return;
     }
     auto done = std::move(done_);
     done_ = nullptr;

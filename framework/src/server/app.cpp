@@ -53,7 +53,7 @@ void ServerHost::handle_request(Request& req, Response& res) {
         return;
     }
     try {
-        router->handle(req, res, [&req, res](std::optional<Error> err) mutable { final_handler(req, res, err); });
+        router->handle(req, res, &final_handler);
     } catch (const std::exception& e) {  // only the final handler can throw here (e.g. bad JSON in a reply)
         std::fprintf(stderr, "duplex: %s\n", e.what());
     } catch (...) {
