@@ -14,6 +14,13 @@ constexpr std::array<bool, 256> tchar_table = [] {
     for (char c : std::string_view("!#$%&'*+-.^_`|~")) t[static_cast<unsigned char>(c)] = true;
     return t;
 }();
+// Bytes a field value must not hold: controls other than HTAB, and DEL.
+constexpr std::array<bool, 256> control_table = [] {
+    std::array<bool, 256> t{};
+    for (int c = 0; c < 0x20; ++c) t[static_cast<std::size_t>(c)] = c != '\t';
+    t[0x7f] = true;
+    return t;
+}();
 }  // namespace
 
 bool is_tchar(char c) noexcept { return tchar_table[static_cast<unsigned char>(c)]; }
@@ -29,10 +36,8 @@ bool is_token(std::string_view s) noexcept {
 bool is_ows(char c) noexcept { return c == ' ' || c == '\t'; }
 
 bool is_field_value(std::string_view s) noexcept {
-    for (const char c : s) {
-        const auto byte = static_cast<unsigned char>(c);
-        if ((byte < 0x20 && c != '\t') || byte == 0x7f) return false;
-    }
+    for (const char c : s)
+        if (control_table[static_cast<unsigned char>(c)]) return false;
     return true;
 }
 
