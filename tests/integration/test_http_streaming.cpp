@@ -194,6 +194,43 @@ TEST_CASE("a peer resetting mid-stream: on_finish(false), and every later call i
     CHECK(server.stop());
 }
 
+TEST_CASE("a Response kept after it finished stays inert once its connection is gone") {
+    // The finished exchange leaves the connection's queue at once; the kept handle must not reach the session
+    // after the connection is freed (a use after free that ASan caught here before the exchange forgot it).
+    std::optional<duplex::Response> kept;  // loop thread only
+    ServerThread server([&](duplex::App& app, duplex::WsServer&) {
+        app.get("/once", [&](duplex::Request&, duplex::Response& res) {
+            kept = res;
+            res.send("done");
+        });
+    });
+    {
+        RawClient c(server.http_port());
+        REQUIRE(c.send("GET /once HTTP/1.1\r\nHost: t\r\n\r\n"));
+        REQUIRE(c.recv_until("done"));
+        c.close();
+    }
+    std::this_thread::sleep_for(300ms);  // the server sees the close and frees the connection
+    bool connected = true;
+    std::size_t buffered = 1;
+    duplex::SendResult late = duplex::SendResult::Queued;
+    bool finished = false;
+    REQUIRE(server.run_on_loop([&] {
+        REQUIRE(kept);
+        connected = kept->connected();
+        buffered = kept->buffered_amount();
+        late = kept->write("more");
+        finished = kept->finished();
+        kept->send("again");
+        kept.reset();
+    }));
+    CHECK_FALSE(connected);
+    CHECK(buffered == 0);
+    CHECK(late == duplex::SendResult::Closed);
+    CHECK(finished);
+    CHECK(server.stop());
+}
+
 TEST_CASE("a handler that drops its Response unfinished gets a logged 500") {
     ServerThread server([](duplex::App& app, duplex::WsServer&) {
         app.get("/forgot", [](duplex::Request&, duplex::Response&) {});
