@@ -16,13 +16,19 @@ namespace {
 
 constexpr std::size_t kChunk = 64 * 1024;
 
+// One read buffer per thread for every file body: write() copies the bytes out before anything else can read
+// into it, so streams never need their own, and a request allocates and zero-fills nothing for its body.
+char* chunk_buffer() {
+    thread_local std::unique_ptr<char[]> buf(new char[kChunk]);
+    return buf.get();
+}
+
 // A file body in flight: reads the next chunk whenever the connection has room for it.
 struct FileStream : std::enable_shared_from_this<FileStream> {
     int fd = -1;
     std::uint64_t offset = 0;
     std::uint64_t remaining = 0;
     Response res;
-    std::string buf;
 
     explicit FileStream(Response r) : res(std::move(r)) {}
     ~FileStream() {
@@ -31,8 +37,9 @@ struct FileStream : std::enable_shared_from_this<FileStream> {
 
     void pump() {
         while (remaining > 0) {
-            buf.resize(static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, remaining)));
-            ssize_t n = ::pread(fd, buf.data(), buf.size(), static_cast<off_t>(offset));
+            char* buf = chunk_buffer();
+            const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, remaining));
+            ssize_t n = ::pread(fd, buf, want, static_cast<off_t>(offset));
             if (n < 0 && errno == EINTR) continue;
             if (n <= 0) {  // the file shrank or failed under us: the promised length cannot be kept
                 res.abort();
@@ -40,7 +47,7 @@ struct FileStream : std::enable_shared_from_this<FileStream> {
             }
             offset += static_cast<std::uint64_t>(n);
             remaining -= static_cast<std::uint64_t>(n);
-            SendResult r = res.write(std::string_view(buf.data(), static_cast<std::size_t>(n)));
+            SendResult r = res.write(std::string_view(buf, static_cast<std::size_t>(n)));
             if (r == SendResult::Closed) return;
             if (r == SendResult::Backpressure && remaining > 0) {
                 auto self = shared_from_this();
