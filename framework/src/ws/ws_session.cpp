@@ -35,7 +35,6 @@ void trim(std::string& s) {
 
 std::uint64_t ms(std::chrono::milliseconds d) { return static_cast<std::uint64_t>(d.count()); }
 
-
 const std::string& empty_string() {
     static const std::string empty;
     return empty;
