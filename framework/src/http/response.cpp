@@ -3,6 +3,7 @@
 #include "http/exchange.h"
 #include "http/http_session.h"
 #include "http/response_writer.h"
+#include "util/buffer_capacity.h"
 
 #include <cstdio>
 
@@ -80,7 +81,7 @@ void Response::json(const nlohmann::json& value) {
     }
     if (!ex_->headers_sent) set("Content-Type", "application/json; charset=utf-8");
     detail::send_whole(*ex_, text);
-    if (text.capacity() > 1024 * 1024) std::string().swap(text);  // one huge reply must not stay pinned
+    detail::release_if_over(text, detail::scratch_keep_bytes);
 }
 
 void Response::redirect(std::string_view location, int code) {

@@ -106,8 +106,8 @@ void LoopCore::give_back_output(std::unique_ptr<SocketOutput> out) {
     if (spare_outputs_.size() >= max_spare_outputs) return;  // freed here
     out->queued.clear();
     out->in_flight.clear();
-    SocketOutput::trim(out->queued, SocketOutput::spare_capacity);
-    SocketOutput::trim(out->in_flight, SocketOutput::spare_capacity);
+    release_if_over(out->queued, SocketOutput::spare_capacity);
+    release_if_over(out->in_flight, SocketOutput::spare_capacity);
     spare_outputs_.push_back(std::move(out));
 }
 

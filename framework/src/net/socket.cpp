@@ -93,7 +93,7 @@ void Socket::flush() {
     const auto written = static_cast<std::size_t>(n);
     if (written == q.size()) {
         q.clear();
-        SocketOutput::trim(q, SocketOutput::keep_capacity);
+        release_if_over(q, SocketOutput::keep_capacity);
         after_drain();
         return;
     }
@@ -118,7 +118,7 @@ void Socket::on_written(uv_write_t* req, int status) {
     SocketOutput& out = *s->output_;
     out.writing = false;
     out.in_flight.clear();  // libuv is done with it: the next flush may reuse it
-    SocketOutput::trim(out.in_flight, SocketOutput::spare_capacity);
+    release_if_over(out.in_flight, SocketOutput::spare_capacity);
     if (s->closing_) return;
     if (status < 0) {
         s->close(status);

@@ -14,6 +14,7 @@
 #pragma once
 
 #include "net/protocol.h"
+#include "util/buffer_capacity.h"
 
 #include <uv.h>
 
@@ -50,9 +51,6 @@ struct SocketOutput {
     // a spare waiting in LoopCore, up to spare_capacity.
     static constexpr std::size_t keep_capacity = 64 * 1024;
     static constexpr std::size_t spare_capacity = 4 * 1024;
-    static void trim(std::string& s, std::size_t limit) {
-        if (s.capacity() > limit) std::string().swap(s);
-    }
 };
 
 class Socket {

@@ -1,5 +1,7 @@
 #include "ws/message_reader.h"
 
+#include "util/buffer_capacity.h"
+
 #include <algorithm>
 #include <cstring>
 
@@ -121,7 +123,7 @@ void MessageReader::on_data(const FrameEvent& event, MessageSink& sink) {
     if (pending_) {
         std::string& kept = pending_->message;
         kept.clear();
-        if (kept.capacity() > retained_capacity) std::string().swap(kept);
+        release_if_over(kept, retained_capacity);
     }
 }
 

@@ -1,6 +1,7 @@
 #include "ws/ws_endpoints.h"
 
 #include "net/socket.h"
+#include "util/buffer_capacity.h"
 #include "ws/frame_writer.h"
 #include "ws/handshake.h"
 #include "ws/ws_session.h"
@@ -190,7 +191,7 @@ std::size_t WsEndpoints::publish(std::string_view topic, std::string_view data, 
         SendResult r = s->send_prepared(frame);
         if (r == SendResult::Queued || r == SendResult::Backpressure) ++delivered;
     }
-    if (frame.capacity() > 1024 * 1024) std::string().swap(frame);
+    release_if_over(frame, scratch_keep_bytes);
     return delivered;
 }
 

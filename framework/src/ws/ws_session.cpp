@@ -2,6 +2,7 @@
 
 #include "loop/loop_core.h"
 #include "net/socket.h"
+#include "util/buffer_capacity.h"
 #include "util/random.h"
 #include "ws/close_frame.h"
 #include "ws/frame_writer.h"
@@ -30,7 +31,7 @@ std::string& deflate_scratch() {
 }
 void trim(std::string& s) {
     s.clear();
-    if (s.capacity() > 1024 * 1024) std::string().swap(s);
+    release_if_over(s, scratch_keep_bytes);
 }
 
 std::uint64_t ms(std::chrono::milliseconds d) { return static_cast<std::uint64_t>(d.count()); }
