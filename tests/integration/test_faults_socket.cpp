@@ -15,7 +15,9 @@
 #include <uv.h>
 
 #include <atomic>
+#include <functional>
 #include <optional>
+#include <thread>
 
 using namespace testing_support;
 
@@ -63,6 +65,24 @@ void routes(duplex::App& app, Victim& victim) {
     });
     app.get("/big", [](duplex::Request&, duplex::Response& res) { res.send(pattern_bytes(1 << 20)); });
 }
+
+// onclose calls of a route, and how many of them were abnormal (1006, not clean). Written on the loop thread.
+struct CloseCounts {
+    std::atomic<int> closes{0}, abnormal{0};
+    std::function<void(duplex::WebSocket&, const duplex::CloseEvent&)> onclose() {
+        return [this](duplex::WebSocket&, const duplex::CloseEvent& ev) {
+            ++closes;
+            if (ev.code == duplex::CloseCode::Abnormal && !ev.was_clean) ++abnormal;
+        };
+    }
+    // Exactly one close, abnormal, and no second one arriving late.
+    void expect_one_abnormal() {
+        CHECK(wait_until([&] { return closes == 1; }));
+        std::this_thread::sleep_for(100ms);  // a second onclose would show up here
+        CHECK(closes == 1);
+        CHECK(abnormal == 1);
+    }
+};
 
 }  // namespace
 
@@ -129,14 +149,11 @@ TEST_CASE("short writes: every write cut to a third still delivers 1 MiB byte fo
 }
 
 TEST_CASE("ECONNRESET on a read: that connection closes, its WebSocket's onclose fires once with 1006") {
-    std::atomic<int> closes{0}, abnormal{0};
+    CloseCounts counted;
     ServerThread server([&](duplex::App&, duplex::WsServer& wss) {
         wss.route("/echo", {
             .onmessage = [](duplex::WebSocket& ws, const duplex::Message& m) { ws.send(m); },
-            .onclose = [&](duplex::WebSocket&, const duplex::CloseEvent& ev) {
-                ++closes;
-                if (ev.code == duplex::CloseCode::Abnormal && !ev.was_clean) ++abnormal;
-            },
+            .onclose = counted.onclose(),
         });
     });
     REQUIRE(server.ws_port() > 0);
@@ -151,10 +168,7 @@ TEST_CASE("ECONNRESET on a read: that connection closes, its WebSocket's onclose
         REQUIRE(victim.send_text("hello"));
         CHECK(victim.wait_closed(5s));
     }
-    CHECK(wait_until([&] { return closes == 1; }));
-    std::this_thread::sleep_for(100ms);  // a second onclose would show up here
-    CHECK(closes == 1);
-    CHECK(abnormal == 1);
+    counted.expect_one_abnormal();
     REQUIRE(healthy.send_text("still here"));
     CHECK(healthy.read_message() == "still here");
     victim.raw().close();
@@ -163,7 +177,7 @@ TEST_CASE("ECONNRESET on a read: that connection closes, its WebSocket's onclose
 
 TEST_CASE("EPIPE on a WebSocket send: onclose exactly once with 1006, the handle reports Closed") {
     constexpr std::size_t big = 7777;  // the victim's answer: a length no other frame has
-    std::atomic<int> closes{0}, abnormal{0};
+    CloseCounts counted;
     std::optional<duplex::WebSocket> victim_handle;  // loop thread only
     ServerThread server([&](duplex::App&, duplex::WsServer& wss) {
         wss.route("/echo", {
@@ -175,10 +189,7 @@ TEST_CASE("EPIPE on a WebSocket send: onclose exactly once with 1006, the handle
                 victim_handle = ws;
                 ws.send(std::string(big, 'b'));
             },
-            .onclose = [&](duplex::WebSocket&, const duplex::CloseEvent& ev) {
-                ++closes;
-                if (ev.code == duplex::CloseCode::Abnormal && !ev.was_clean) ++abnormal;
-            },
+            .onclose = counted.onclose(),
         });
     });
     REQUIRE(server.ws_port() > 0);
@@ -192,10 +203,7 @@ TEST_CASE("EPIPE on a WebSocket send: onclose exactly once with 1006, the handle
         CHECK(victim.wait_closed(5s));
         CHECK_FALSE(armed->load());
     }
-    CHECK(wait_until([&] { return closes == 1; }));
-    std::this_thread::sleep_for(100ms);
-    CHECK(closes == 1);
-    CHECK(abnormal == 1);
+    counted.expect_one_abnormal();
     duplex::SendResult late = duplex::SendResult::Queued;
     duplex::ReadyState state = duplex::ReadyState::Open;
     REQUIRE(server.run_on_loop([&] {
