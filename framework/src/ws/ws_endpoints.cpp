@@ -165,11 +165,11 @@ bool WsEndpoints::subscribe(WsSession& s, std::string_view topic) {
 }
 
 bool WsEndpoints::unsubscribe(WsSession& s, std::string_view topic) {
-    if (!s.topics_if_any()) return false;
-    auto& mine = *s.topics_if_any();
-    auto it = std::find(mine.begin(), mine.end(), topic);
-    if (it == mine.end()) return false;
-    mine.erase(it);
+    std::vector<std::string>* mine = s.topics_if_any();  // none: never subscribed to anything
+    if (!mine) return false;
+    auto it = std::find(mine->begin(), mine->end(), topic);
+    if (it == mine->end()) return false;
+    mine->erase(it);
     auto t = topics_.find(std::string(topic));
     if (t != topics_.end()) {
         auto& v = t->second;
