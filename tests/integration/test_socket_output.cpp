@@ -1,5 +1,6 @@
 // The output side of a Socket is borrowed from its LoopCore: taken when the socket first has bytes to write,
-// given back on the loop's tick once nothing is queued or in flight, and kept by the loop as a bounded number
+// given back as soon as a flush leaves nothing queued or in flight (and on the loop's tick, for any socket
+// that took one without writing), and kept by the loop as a bounded number
 // of trimmed spares. These tests check the spares' bounds, that idle connections hold none, that a connection
 // idle between messages writes correctly through uv_write with a reused output, and that an output whose
 // uv_write is in flight at close comes back only after libuv is done with it (use after free: ASan build).
@@ -39,7 +40,7 @@ OutputCounts output_counts(ServerThread& server) {
     return c;
 }
 
-// Every connection idle: the tick has given every output back (it runs every LoopCore::tick_ms).
+// Every connection idle: every output is back (after a flush, or at the latest on the tick).
 bool all_outputs_back(ServerThread& server) {
     return wait_until([&] { return output_counts(server).lent == 0; }, 5s);
 }
@@ -100,6 +101,22 @@ TEST_CASE("idle connections hold no output; after a burst the loop keeps at most
     // The connections stay open and write again with the spares.
     for (std::size_t i = 0; i < clients; ++i) REQUIRE(ws[i]->send_text("again " + std::to_string(i)));
     for (std::size_t i = 0; i < clients; ++i) CHECK(ws[i]->read_message() == "again " + std::to_string(i));
+    CHECK(server.stop());
+}
+
+TEST_CASE("an output written out in full goes back in the same loop turn, not on the next tick") {
+    ServerThread server([](duplex::App&, duplex::WsServer& wss) { echo_route(wss); });
+    REQUIRE(server.ws_port() > 0);
+    WsRawClient ws(server.ws_port());
+    REQUIRE(ws.open("/echo"));
+    CHECK(all_outputs_back(server));
+    for (int round = 0; round < 20; ++round) {
+        CAPTURE(round);
+        REQUIRE(ws.send_text("ping " + std::to_string(round)));
+        CHECK(ws.read_message() == "ping " + std::to_string(round));
+        // The echo arrived, so the flush that wrote it has run: no waiting for the 100 ms tick here.
+        CHECK(output_counts(server).lent == 0);
+    }
     CHECK(server.stop());
 }
 

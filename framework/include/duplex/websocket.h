@@ -69,7 +69,7 @@ class WebSocket;
 
 // Per-connection limits and behaviour, with their defaults.
 struct WsOptions {
-    std::size_t max_message_bytes = 16 * 1024 * 1024;  // bigger message (after inflation) -> close 1009
+    std::size_t max_message_bytes = 16 * 1024 * 1024;  // bigger message (after inflation) -> close 1009; 4 GiB+ saturates
     std::uint32_t max_fragments = 1024;                // more frames in one message -> close 1009
     std::size_t max_buffered_bytes = 16 * 1024 * 1024; // send over this -> backpressure policy
     BackpressurePolicy backpressure = BackpressurePolicy::Close;

@@ -206,7 +206,7 @@ void HttpSession::advance() {
     auto keep = shared_from_this();
     while (!queue_.empty() && queue_.front()->finished && socket_) {
         std::shared_ptr<Exchange> ex = std::move(queue_.front());
-        queue_.pop_front();
+        queue_.erase(queue_.begin());
         ex->queued = false;
         host_.on_response_done(*ex);
         auto fin = std::move(ex->on_finish);

@@ -15,10 +15,9 @@
 #include "http/request_parser.h"
 #include "net/protocol.h"
 
-
-#include <deque>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace duplex::detail {
 
@@ -35,6 +34,9 @@ public:
     void on_drain() override;
     void on_timeout() override;
     void on_closed(int status) override;
+    // A peer that pipelines requests without reading the answers is not read from while more than
+    // write_high_water of them wait: memory stays bounded whatever it sends.
+    std::size_t read_backlog_limit() const override { return options().write_high_water; }
 
     // Called by Response: where this exchange's bytes go now (the socket when it is at the head of the
     // pipeline, its own buffer otherwise), then commit() once appended.
@@ -66,7 +68,9 @@ private:
     HttpHost& host_;
     RequestParser parser_;
     std::shared_ptr<Exchange> cur_;           // the request being parsed
-    std::deque<std::shared_ptr<Exchange>> queue_;  // waiting responses, in request order
+    // Waiting responses, in request order; at most max_pipelined, usually one. A vector because an empty one
+    // allocates nothing (a deque allocates ~600 bytes per connection up front).
+    std::vector<std::shared_ptr<Exchange>> queue_;
     std::shared_ptr<Exchange> spare_;         // recycled exchange: no allocation per keep-alive request
     std::string pending_in_;                  // unparsed bytes while reading is paused
     std::string remote_;                      // the peer's "ip:port", computed on first use

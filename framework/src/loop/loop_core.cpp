@@ -33,7 +33,7 @@ void guarded(const char* where, F&& f) noexcept {
 
 }  // namespace
 
-LoopCore::LoopCore() : socket_pool_(sizeof(Socket)), read_buffer_(64 * 1024) {
+LoopCore::LoopCore() : read_buffer_(64 * 1024) {
     spare_outputs_.reserve(max_spare_outputs);  // giving an output back never allocates
     uv_loop_init(&loop_);
     loop_.data = this;
@@ -88,7 +88,12 @@ void LoopCore::flush_dirty() {
     // Both lists keep their capacity: no allocation per loop turn.
     for (int round = 0; round < 4 && !dirty_.empty(); ++round) {
         flushing_.swap(dirty_);
-        for (Socket* s : flushing_) s->flush();  // sockets are freed only in close callbacks: pointers stay valid
+        // Sockets are freed only in close callbacks: the pointers stay valid. An output written out in full goes
+        // back to the spares at once: after a burst of handshakes no socket keeps one until the next tick.
+        for (Socket* s : flushing_) {
+            s->flush();
+            s->release_idle_buffer();
+        }
         flushing_.clear();
     }
 }
@@ -106,6 +111,7 @@ void LoopCore::give_back_output(std::unique_ptr<SocketOutput> out) {
     if (spare_outputs_.size() >= max_spare_outputs) return;  // freed here
     out->queued.clear();
     out->in_flight.clear();
+    out->linger_ms = 0;
     release_if_over(out->queued, SocketOutput::spare_capacity);
     release_if_over(out->in_flight, SocketOutput::spare_capacity);
     spare_outputs_.push_back(std::move(out));

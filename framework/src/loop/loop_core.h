@@ -4,7 +4,6 @@
 // Lifetime: owned by EventLoop, lives exactly as long as it. Threads: loop thread only, except post_*().
 #pragma once
 
-#include "util/slab_pool.h"
 
 #include <uv.h>
 
@@ -51,10 +50,6 @@ public:
     std::size_t spare_outputs() const { return spare_outputs_.size(); }
     std::size_t outputs_lent() const { return outputs_lent_; }
 
-    // Where Sockets live: long-lived and all the same size, packed in slabs instead of between the short-lived
-    // blocks of HTTP exchanges (which left ~90 bytes of holes per idle WebSocket), with no malloc header.
-    SlabPool& socket_pool() { return socket_pool_; }
-
     // Every live socket is tracked: deadlines are checked by one coarse timer instead of a uv_timer each
     // (saves ~150 bytes per connection), and close_all() can reach them. Resolution: tick_ms.
     void track(Socket* s);
@@ -80,7 +75,6 @@ private:
     static void on_tick(uv_timer_t* t);
     void tick();
 
-    SlabPool socket_pool_;  // before loop_: destroyed after close_all() has freed every socket
     uv_loop_t loop_{};
     uv_async_t async_{};
     uv_check_t check_{};

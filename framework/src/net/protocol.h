@@ -22,6 +22,11 @@ public:
     virtual void on_timeout() = 0;
     // The socket is gone (status: 0, or the libuv error that ended it). Last call; no more writes possible.
     virtual void on_closed(int status) = 0;
+    // The socket stops reading while more than this many bytes of output wait (0: never), until everything is
+    // written. For request/response protocols: a peer that sends requests without reading the answers cannot
+    // make us queue them all. Not for full-duplex ones: two ends that both stop reading while they write
+    // deadlock. Asked only while output waits, so it costs an idle connection nothing.
+    virtual std::size_t read_backlog_limit() const { return 0; }
 };
 
 }  // namespace duplex::detail

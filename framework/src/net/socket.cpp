@@ -1,6 +1,7 @@
 #include "net/socket.h"
 
 #include "loop/loop_core.h"
+#include "util/slab_pool.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -12,9 +13,9 @@ SocketFaults* g_faults = nullptr;
 constexpr std::uint64_t write_progress_ms = 10000;  // an ending socket whose peer stops reading is dropped
 }  // namespace
 
-// Every idle connection pays sizeof(Socket) (Sockets sit back to back in the loop's slab pool): keep it at the
-// uv_tcp_t plus 48 bytes (296 on 64-bit Linux). Grow it only for something every connection needs.
-static_assert(sizeof(Socket) <= sizeof(uv_tcp_t) + 48, "Socket grew: every idle connection pays for it");
+// Every idle connection pays sizeof(Socket) (Sockets sit back to back in slabs): keep it at the uv_tcp_t plus
+// 40 bytes (288 on 64-bit Linux). Grow it only for something every connection needs.
+static_assert(sizeof(Socket) <= sizeof(uv_tcp_t) + 40, "Socket grew: every idle connection pays for it");
 
 void set_socket_faults(SocketFaults* faults) { g_faults = faults; }
 
@@ -22,8 +23,8 @@ void set_socket_faults(SocketFaults* faults) { g_faults = faults; }
 Socket::~Socket() { give_back_output(); }
 
 Socket* Socket::create(LoopCore& core) {
-    // From the loop's slab pool rather than malloc: see LoopCore::socket_pool().
-    auto* s = new (core.socket_pool().allocate()) Socket();
+    // From a slab rather than malloc: see SlabPool.
+    auto* s = new (thread_slab_pool(sizeof(Socket), alignof(Socket)).allocate()) Socket();
     uv_tcp_init(core.uv(), &s->tcp_);
     s->tcp_.data = s;
     core.track(s);
@@ -50,10 +51,6 @@ void Socket::give_back_output() {
 
 void Socket::release_idle_buffer() {
     if (output_ && output_->queued.empty() && !output_->writing) give_back_output();
-}
-
-void Socket::set_read_backlog_limit(std::size_t bytes) {
-    backlog_limit_ = static_cast<std::uint32_t>(std::min<std::size_t>(bytes, UINT32_MAX));
 }
 
 void Socket::write(std::string_view bytes) {
@@ -137,7 +134,7 @@ void Socket::after_drain() {
         if (want_reading_) resume_reading();
     }
     if (ending_) {
-        if (!shut_down_) shutdown_now();
+        if (!shut_down_) shutdown_now(output_ ? output_->linger_ms : 0);
         return;
     }
     if (protocol_) {
@@ -160,7 +157,11 @@ void Socket::resume_reading() {
 }
 
 void Socket::check_backlog() {
-    if (backlog_limit_ == 0 || backlogged_ || closing_ || buffered_amount() <= backlog_limit_) return;
+    if (backlogged_ || closing_ || !protocol_) return;
+    const std::size_t waiting = buffered_amount();
+    if (waiting == 0) return;
+    const std::size_t limit = protocol_->read_backlog_limit();
+    if (limit == 0 || waiting <= limit) return;
     backlogged_ = true;
     if (reading_) {
         reading_ = false;
@@ -205,35 +206,45 @@ void Socket::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
 void Socket::end(std::uint64_t linger_ms) {
     if (closing_ || ending_) return;
     ending_ = true;
-    linger_ms_ = static_cast<std::uint32_t>(std::min<std::uint64_t>(linger_ms, UINT32_MAX));
+    const auto linger = static_cast<std::uint32_t>(std::min<std::uint64_t>(linger_ms, UINT32_MAX));
     set_timeout(write_progress_ms);
-    if (write_in_flight()) return;  // on_written continues
-    if (output_ && !output_->queued.empty()) {
-        flush();
+    // The linger waits with the bytes to be written, then with the shutdown: an idle Socket carries no field
+    // for it.
+    if (write_in_flight() || (output_ && !output_->queued.empty())) {
+        output_->linger_ms = linger;
+        if (!write_in_flight()) flush();  // else on_written continues
         return;
     }
-    shutdown_now();
+    shutdown_now(linger);
 }
 
-void Socket::shutdown_now() {
+namespace {
+struct ShutdownOp {
+    uv_shutdown_t req{};
+    Socket* socket = nullptr;
+    std::uint32_t linger_ms = 0;
+};
+}  // namespace
+
+void Socket::shutdown_now(std::uint32_t linger_ms) {
     shut_down_ = true;
-    auto* req = new uv_shutdown_t{};
-    req->data = this;
-    if (uv_shutdown(req, reinterpret_cast<uv_stream_t*>(&tcp_), on_shutdown) < 0) {
-        delete req;
+    auto* op = new ShutdownOp{{}, this, linger_ms};
+    op->req.data = op;
+    if (uv_shutdown(&op->req, reinterpret_cast<uv_stream_t*>(&tcp_), on_shutdown) < 0) {
+        delete op;
         close();
     }
 }
 
 void Socket::on_shutdown(uv_shutdown_t* req, int status) {
-    auto* s = static_cast<Socket*>(req->data);
-    delete req;
+    std::unique_ptr<ShutdownOp> op(static_cast<ShutdownOp*>(req->data));
+    Socket* s = op->socket;
     if (s->closing_) return;
     if (status < 0 || !s->reading_) {
         s->close(status < 0 ? status : 0);
         return;
     }
-    s->set_timeout(s->linger_ms_);  // linger: wait for the peer's EOF, bounded
+    s->set_timeout(op->linger_ms);  // linger: wait for the peer's EOF, bounded
 }
 
 void Socket::close(int status) {
@@ -254,9 +265,8 @@ void Socket::on_close(uv_handle_t* h) {
     auto* s = static_cast<Socket*>(h->data);
     auto protocol = std::move(s->protocol_);
     if (protocol) protocol->on_closed(s->close_status_);
-    LoopCore& core = s->core();
     s->~Socket();
-    core.socket_pool().release(s);
+    SlabPool::release(s);
 }
 
 void Socket::set_timeout(std::uint64_t ms) { deadline_ = ms == 0 ? 0 : uv_now(tcp_.loop) + ms; }

@@ -6,8 +6,8 @@
 // with one uv_write for the rest.
 //
 // Every idle connection pays sizeof(Socket), so the output side lives in a SocketOutput that a socket borrows
-// from its LoopCore's spares when it first has bytes to write and gives back on the loop's tick once nothing is
-// queued or in flight: an idle socket holds one pointer for it, a busy one reuses buffers without a malloc.
+// from its LoopCore's spares when it first has bytes to write and gives back once nothing is queued or in
+// flight: an idle socket holds one pointer for it, a busy one reuses buffers without a malloc.
 //
 // Lifetime: created by a Listener (accept) or by connect(); deletes itself in its libuv close callback, after
 // calling Protocol::on_closed. Raw Socket pointers must not be kept past on_closed. Threads: loop thread only.
@@ -44,6 +44,7 @@ struct SocketOutput {
     std::string in_flight;  // handed to uv_write: must stay put until on_written, so never appended to
     uv_write_t req{};
     bool writing = false;   // a uv_write is in flight: in_flight and req belong to libuv until its callback
+    std::uint32_t linger_ms = 0;  // end() while bytes wait: the linger for after they are written
 
     // An emptied buffer keeps its capacity for the next write only up to a bound, so memory returns after a
     // burst: the queue of a busy socket up to keep_capacity; the buffer a finished uv_write leaves (it becomes
@@ -76,11 +77,6 @@ public:
 
     void pause_reading();
     void resume_reading();
-    // Stops reading while more than `bytes` of output wait (0: never), until everything is written. For
-    // request/response protocols: a peer that sends requests without reading the answers cannot make us
-    // queue them all. Not for full-duplex ones: two ends that both stop reading while they write deadlock.
-    // Limits of 4 GiB and more saturate there.
-    void set_read_backlog_limit(std::size_t bytes);
 
     // Graceful end: flush what is queued, shut down the write side, drain the peer's bytes for up to
     // linger_ms (saturates at ~49 days) so the peer reads our last bytes instead of a reset, then close.
@@ -113,14 +109,15 @@ private:
     void expire();
     // The output side, borrowed from the loop's spares on first use.
     SocketOutput& output();
-    // Called by the loop's tick: an idle socket (nothing queued, nothing in flight) gives its output back, so
-    // that 10,000 idle connections hold no buffers, and a busy one keeps it (no allocation per message).
+    // Called by the loop after it flushed the socket and on its tick: an idle socket (nothing queued, nothing
+    // in flight) gives its output back to the spares, so that 10,000 idle connections hold no buffers (nor do
+    // they keep one each after a burst of handshakes), and a socket still writing keeps it.
     void release_idle_buffer();
     void give_back_output();
     bool write_in_flight() const { return output_ && output_->writing; }
     void check_backlog();
     void after_drain();
-    void shutdown_now();
+    void shutdown_now(std::uint32_t linger_ms);
 
     // Ordered by size, flags last: see the static_assert in socket.cpp.
     uv_tcp_t tcp_{};
@@ -128,8 +125,6 @@ private:
     std::unique_ptr<SocketOutput> output_;  // null while idle
     std::uint64_t deadline_ = 0;
     std::uint32_t track_index_ = UINT32_MAX;  // position in LoopCore's tracked list
-    std::uint32_t linger_ms_ = 0;
-    std::uint32_t backlog_limit_ = 0;
     std::int16_t close_status_ = 0;  // 0 or a libuv error code (all fit: UV_EOF, the lowest, is -4095)
     bool reading_ : 1 = false;
     bool want_reading_ : 1 = false;  // the protocol's wish; reading_ is also off while backlogged_

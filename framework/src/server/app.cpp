@@ -35,9 +35,6 @@ int ServerHost::listen(const ListenOptions& o) {
     if (closing_) return UV_ECANCELED;
     auto l = std::make_unique<Listener>(loop.core(), [this](Socket& s) -> std::shared_ptr<Protocol> {
         if (closing_) return nullptr;
-        // A peer that pipelines requests without reading the answers is not read from while more than
-        // write_high_water of them wait: memory stays bounded whatever it sends.
-        s.set_read_backlog_limit(options_.write_high_water);
         return std::make_shared<HttpSession>(s, *this);
     });
     int rc = l->listen(o.host, o.port, o.backlog, o.reuse_port);
@@ -68,9 +65,7 @@ bool ServerHost::handle_upgrade(Request& req, Response& res, Socket& socket, cha
         return false;
     }
     ++stats.requests;
-    bool switched = ws->upgrade(req, res, socket, rest, n);
-    if (switched) socket.set_read_backlog_limit(0);  // WebSocket is full-duplex: its sends have their own cap
-    return switched;
+    return ws->upgrade(req, res, socket, rest, n);
 }
 
 void ServerHost::on_response_done(const Exchange& ex) {

@@ -8,7 +8,7 @@
 namespace duplex::detail::ws {
 
 // Every open connection carries one, idle or not: keep it this small.
-static_assert(sizeof(MessageReader) <= 64, "MessageReader grew: it is part of every connection");
+static_assert(sizeof(MessageReader) <= 56, "MessageReader grew: it is part of every connection");
 
 namespace {
 

@@ -1,10 +1,11 @@
 // Turns a WebSocket byte stream into messages and control frames (RFC 6455 5.4-5.6), for either role.
 // MessageReader: one per connection, owned by the connection's session and living as long as it;
 // single-threaded (the connection's loop thread); pure, no I/O. Movable, not copyable.
-// Every open connection carries one, idle or not, so it is kept to 64 bytes: whatever is only needed
+// Every open connection carries one, idle or not, so it is kept to 56 bytes: whatever is only needed
 // while something is cut across reads lives in a separate allocation that exists only meanwhile.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -58,7 +59,7 @@ public:
 
     explicit MessageReader(const ReaderConfig& config) noexcept
         : parser_(config.role, config.rsv1_allowed),
-          max_message_size_(config.max_message_size),
+          max_message_size_(static_cast<std::uint32_t>(std::min<std::uint64_t>(config.max_message_size, UINT32_MAX))),
           max_fragments_(config.max_fragments) {}
 
     // Parses every complete frame in [data, data + size), unmasking in place: the buffer must be writable
@@ -95,10 +96,10 @@ private:
     Pending& pending();
     void release_if_idle() noexcept;
 
-    // sizeof(MessageReader) <= 64 (asserted in message_reader.cpp). Role and RSV1 use live in the parser.
+    // sizeof(MessageReader) <= 56 (asserted in message_reader.cpp). Role and RSV1 use live in the parser.
     FrameParser parser_;
-    std::uint64_t max_message_size_;
     std::unique_ptr<Pending> pending_;  // null unless something is split across reads
+    std::uint32_t max_message_size_;    // a configured 4 GiB or more saturates here: no message is that big
     std::uint32_t max_fragments_;
 
     // The data message in progress (from its first frame's header to its last frame's end).

@@ -2,6 +2,7 @@
 
 #include "net/socket.h"
 #include "util/buffer_capacity.h"
+#include "util/slab_pool.h"
 #include "ws/frame_writer.h"
 #include "ws/handshake.h"
 #include "ws/ws_session.h"
@@ -139,7 +140,8 @@ bool WsEndpoints::upgrade(Request& req, Response& res, Socket& socket, char* res
     }
     ws::append_switching_protocols(d.accept, chosen, ext, {}, socket.output_buffer());
     socket.commit();
-    auto s = std::make_shared<WsSession>(e->route, ws::Role::Server, req.target());
+    // In a slab with its control block: every idle connection keeps one (see SlabPool).
+    auto s = std::allocate_shared<WsSession>(SlabAllocator<WsSession>(), e->route, ws::Role::Server, req.target());
     socket.set_protocol(s);
     s->open(socket, params, std::move(chosen), std::move(ext));
     link(*s);

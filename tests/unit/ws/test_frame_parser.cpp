@@ -184,17 +184,21 @@ TEST_CASE("huge declared lengths never allocate") {
     const std::string huge_header = bytes({0x82, 0xff, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x37, 0xfa, 0x21, 0x3d});
     CHECK_READS(huge_header + valid_ping, server_config(), "error:1009");
 
-    // With no limit at all the reader must still buffer only what arrived: reserving the declared
-    // length would throw (it is beyond std::string::max_size) or exhaust memory.
+    // The largest limit there is (a configured 4 GiB or more saturates at 4 GiB - 1) and a frame that
+    // declares just under it: the reader must still buffer only what arrived, not the declared length.
     ReaderConfig unlimited;
     unlimited.max_message_size = UINT64_MAX;
-    std::string wire = huge_header + std::string(1000, 'z');
-    wire[0] = 0x02;  // not final, so it must be buffered
+    const std::string just_under = bytes({0x02, 0xff, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0xf0, 0x37, 0xfa, 0x21, 0x3d});
+    std::string wire = just_under + std::string(1000, 'z');  // not final, so it must be buffered
     MessageReader reader(unlimited);
     RecordingSink sink;
     CHECK_NOTHROW(reader.feed(wire.data(), wire.size(), sink));
     CHECK(sink.log.empty());
     CHECK(reader.state() == MessageReader::State::Reading);
+
+    // 4 GiB itself is past the saturated limit: refused from the header.
+    const std::string four_gib = bytes({0x82, 0xff, 0, 0, 0, 0x01, 0, 0, 0, 0, 0x37, 0xfa, 0x21, 0x3d});
+    CHECK_READS(four_gib + valid_ping, unlimited, "error:1009");
 }
 
 }  // TEST_SUITE
