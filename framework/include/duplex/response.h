@@ -19,7 +19,7 @@
 namespace duplex {
 
 class Request;
-namespace detail { struct Exchange; }
+namespace detail { struct Exchange; struct ResponseAccess; }
 
 class Response {
 public:
@@ -76,6 +76,7 @@ public:
     Request& req() const;
 
 private:
+    friend struct detail::ResponseAccess;
     std::shared_ptr<detail::Exchange> ex_;
 };
 

@@ -4,6 +4,7 @@
 #include "http/http_tokens.h"
 #include "http/status_text.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cstdio>
 
@@ -26,6 +27,21 @@ void for_each_line(std::string_view head, std::string_view name, F&& fn) {
         }
         pos = end + 2;
     }
+}
+
+// Removes every line of the header `name` from the block.
+void erase_lines(std::string& head, std::string_view name) {
+    std::size_t start;
+    do {
+        start = std::string::npos;
+        std::size_t len = 0;
+        for_each_line(head, name, [&](std::size_t p, std::size_t n, std::string_view) {
+            start = p;
+            len = n;
+            return false;
+        });
+        if (start != std::string::npos) head.erase(start, len);
+    } while (start != std::string::npos);
 }
 
 bool has_body_status(int status) { return status >= 200 && status != 204 && status != 304; }
@@ -103,21 +119,20 @@ bool set_header(Exchange& ex, std::string_view name, std::string_view value, boo
         return false;
     }
     if (ex.headers_sent) return false;
-    if (replace) {
-        std::size_t start;
-        do {
-            start = std::string::npos;
-            std::size_t len = 0;
-            for_each_line(ex.head, name, [&](std::size_t p, std::size_t n, std::string_view) {
-                start = p;
-                len = n;
-                return false;
-            });
-            if (start != std::string::npos) ex.head.erase(start, len);
-        } while (start != std::string::npos);
-    }
+    if (replace) erase_lines(ex.head, name);
     ex.head.append(name).append(": ").append(value).append("\r\n");
     return true;
+}
+
+void set_header_block(Exchange& ex, std::string_view block) {
+    if (ex.headers_sent) return;
+    std::size_t pos = 0;
+    while (!ex.head.empty() && pos < block.size()) {
+        const std::size_t end = std::min(block.find("\r\n", pos), block.size());
+        erase_lines(ex.head, block.substr(pos, block.find(':', pos) - pos));
+        pos = end + 2;
+    }
+    ex.head.append(block);
 }
 
 std::string get_header(const Exchange& ex, std::string_view name) {

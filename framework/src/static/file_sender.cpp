@@ -1,13 +1,12 @@
 #include "static/file_sender.h"
 
+#include "http/response_access.h"
+#include "http/response_writer.h"
 #include "static/conditional.h"
-#include "static/mime_types.h"
-#include "static/validators.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <ctime>
-#include <fcntl.h>
-#include <memory>
 #include <unistd.h>
 
 namespace duplex::detail::static_files {
@@ -16,40 +15,55 @@ namespace {
 
 constexpr std::size_t kChunk = 64 * 1024;
 
-// One read buffer per thread for every file body: write() copies the bytes out before anything else can read
-// into it, so streams never need their own, and a request allocates and zero-fills nothing for its body.
+// One read buffer per thread for every file body read from disk: write() copies the bytes out before anything
+// else can read into it, so streams never need their own, and a request allocates and zero-fills nothing for it.
 char* chunk_buffer() {
     thread_local std::unique_ptr<char[]> buf(new char[kChunk]);
     return buf.get();
 }
 
-// A file body in flight: reads the next chunk whenever the connection has room for it.
-struct FileStream : std::enable_shared_from_this<FileStream> {
-    int fd = -1;
-    std::uint64_t offset = 0;
-    std::uint64_t remaining = 0;
+// A body in flight, from the entry's bytes in memory or from a descriptor on its version. At most about one chunk
+// waits in user space: the next goes once the connection has drained (backpressure), so the kernel takes each
+// whole on the next flush and the socket reuses one buffer instead of growing and freeing a large one per round.
+struct BodyStream : std::enable_shared_from_this<BodyStream> {
     Response res;
+    std::shared_ptr<const FileEntry> file;
+    int fd;  // -1: the body is in memory
+    std::uint64_t offset;
+    std::uint64_t remaining;
 
-    explicit FileStream(Response r) : res(std::move(r)) {}
-    ~FileStream() {
+    BodyStream(Response r, std::shared_ptr<const FileEntry> f, int descriptor, std::uint64_t from, std::uint64_t length)
+        : res(std::move(r)), file(std::move(f)), fd(descriptor), offset(from), remaining(length) {}
+    ~BodyStream() {
         if (fd >= 0) ::close(fd);
+    }
+    BodyStream(const BodyStream&) = delete;
+    BodyStream& operator=(const BodyStream&) = delete;
+
+    // The next chunk; empty when the file shrank or failed under us.
+    std::string_view next_chunk() {
+        const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, remaining));
+        if (fd < 0) return std::string_view(*file->body).substr(static_cast<std::size_t>(offset), want);
+        char* buf = chunk_buffer();
+        for (;;) {
+            const ssize_t n = ::pread(fd, buf, want, static_cast<off_t>(offset));
+            if (n < 0 && errno == EINTR) continue;
+            return n > 0 ? std::string_view(buf, static_cast<std::size_t>(n)) : std::string_view();
+        }
     }
 
     void pump() {
         while (remaining > 0) {
-            char* buf = chunk_buffer();
-            const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, remaining));
-            ssize_t n = ::pread(fd, buf, want, static_cast<off_t>(offset));
-            if (n < 0 && errno == EINTR) continue;
-            if (n <= 0) {  // the file shrank or failed under us: the promised length cannot be kept
+            const std::string_view chunk = next_chunk();
+            if (chunk.empty()) {  // the promised length cannot be kept
                 res.abort();
                 return;
             }
-            offset += static_cast<std::uint64_t>(n);
-            remaining -= static_cast<std::uint64_t>(n);
-            SendResult r = res.write(std::string_view(buf, static_cast<std::size_t>(n)));
+            offset += chunk.size();
+            remaining -= chunk.size();
+            const SendResult r = res.write(chunk);
             if (r == SendResult::Closed) return;
-            if (r == SendResult::Backpressure && remaining > 0) {
+            if (remaining > 0 && (r == SendResult::Backpressure || res.buffered_amount() >= kChunk)) {
                 auto self = shared_from_this();
                 res.on_drain([self] { self->pump(); });
                 return;
@@ -60,11 +74,7 @@ struct FileStream : std::enable_shared_from_this<FileStream> {
     }
 };
 
-}  // namespace
-
-void send_file(Request& req, Response res, const FileInfo& file, std::chrono::seconds max_age) {
-    std::string etag;
-    append_etag(file.size, file.mtime_ms, etag);
+RequestConditions conditions_of(const Request& req) {
     RequestConditions c;
     c.method = req.method();
     c.if_match = req.header("if-match");
@@ -74,39 +84,45 @@ void send_file(Request& req, Response res, const FileInfo& file, std::chrono::se
     c.range = req.header("range");
     c.if_range = req.header("if-range");
     c.now = std::time(nullptr);
-    ServeDecision d = decide_serve({file.size, last_modified_seconds(file.mtime_ms), etag}, c);
+    return c;
+}
 
-    std::string last_modified;
-    append_last_modified(file.mtime_ms, last_modified);
+}  // namespace
+
+void send_file(Request& req, Response res, std::shared_ptr<const FileEntry> file) {
+    const FileEntry& f = *file;
+    const ServeDecision d = decide_serve({f.identity.size, f.last_modified, f.etag}, conditions_of(req));
+    Exchange& ex = ResponseAccess::exchange(res);
     res.status(d.status);
-    if (d.accept_ranges) res.set("Accept-Ranges", "bytes");
-    if (max_age.count() > 0) res.set("Cache-Control", "public, max-age=" + std::to_string(max_age.count()));
-    else res.set("Cache-Control", "public, max-age=0");
-    res.set("Last-Modified", last_modified);
-    res.set("ETag", etag);
     if (d.status == 304) {
+        set_header_block(ex, f.not_modified_headers());
         res.end();
         return;
     }
     if (d.status == 412 || d.status == 416) {
+        set_header_block(ex, f.validator_headers());
         if (!d.content_range().empty()) res.set("Content-Range", d.content_range());
         res.send(d.status == 412 ? "Precondition Failed\n" : "Range Not Satisfiable\n");
         return;
     }
-    res.set("Content-Type", content_type_for(file.path));
+    set_header_block(ex, f.content_headers());
     if (d.status == 206) res.set("Content-Range", d.content_range());
+    if (f.body && d.length <= kChunk) {  // one piece, Content-Length from its size (and no bytes for HEAD)
+        send_whole(ex, std::string_view(*f.body).substr(static_cast<std::size_t>(d.offset),
+                                                        static_cast<std::size_t>(d.length)));
+        return;
+    }
     res.set("Content-Length", std::to_string(d.length));
     if (req.method() == "HEAD" || d.length == 0) {
         res.end();
         return;
     }
-    // The path is canonical (no symlinks left): O_NOFOLLOW narrows the race with a symlink swapped in since.
-    int fd = ::open(file.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0) throw Error(errno == ENOENT ? 404 : 500, "cannot open file");
-    auto stream = std::make_shared<FileStream>(std::move(res));
-    stream->fd = fd;
-    stream->offset = d.offset;
-    stream->remaining = d.length;
+    int fd = -1;
+    if (!f.body) {
+        fd = open_current(f);
+        if (fd < 0) throw Error(errno == ENOENT ? 404 : 500, "cannot open file");
+    }
+    auto stream = std::make_shared<BodyStream>(std::move(res), std::move(file), fd, d.offset, d.length);
     stream->pump();
 }
 

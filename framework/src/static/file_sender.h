@@ -1,23 +1,18 @@
-// Sends one regular file as the answer to a request: validators, conditional and Range decisions, headers,
-// and the body (small files in one piece, large ones streamed in chunks paced by backpressure).
+// Sends one version of a file (a FileEntry) as the answer to a request: conditional and Range decisions, the
+// entry's ready-made header lines, and the body, from memory when the entry holds it, else read from disk. Up to
+// one 64 KiB chunk goes out whole; more is streamed chunk by chunk, each once the connection has drained.
 // Threads: loop thread only.
 #pragma once
 
 #include "duplex/request.h"
 #include "duplex/response.h"
+#include "static/file_entry.h"
 
-#include <chrono>
-#include <cstdint>
-#include <string>
+#include <memory>
 
 namespace duplex::detail::static_files {
 
-struct FileInfo {
-    std::string path;
-    std::uint64_t size = 0;
-    std::int64_t mtime_ms = 0;
-};
-
-void send_file(Request& req, Response res, const FileInfo& file, std::chrono::seconds max_age);
+// The stream keeps `file` (and so an in-memory body) alive until the last byte is handed over.
+void send_file(Request& req, Response res, std::shared_ptr<const FileEntry> file);
 
 }  // namespace duplex::detail::static_files

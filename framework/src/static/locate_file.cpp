@@ -47,14 +47,10 @@ Examined examine(std::string_view real_root, const std::string& path) {
     return result;
 }
 
-std::int64_t mtime_ms(const struct stat& info) noexcept {
-    return static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1000 + info.st_mtim.tv_nsec / 1000000;
-}
-
 Located serve_regular(const Examined& examined, std::string& path) {
     if (!S_ISREG(examined.info.st_mode)) return {};  // FIFOs and devices would hang or leak; not content
     path = examined.real;
-    return {LocateStatus::File, static_cast<std::uint64_t>(examined.info.st_size), mtime_ms(examined.info)};
+    return {LocateStatus::File, identity_of(examined.info)};
 }
 
 }  // namespace
@@ -68,19 +64,19 @@ std::optional<std::string> canonical_root(std::string_view root) {
 
 Located locate_file(std::string_view real_root, std::string& path, bool wants_directory, std::string_view index) {
     Examined examined = examine(real_root, path);
-    if (examined.status != LocateStatus::File) return {examined.status, 0, 0};
+    if (examined.status != LocateStatus::File) return {examined.status, {}};
     if (!S_ISDIR(examined.info.st_mode)) {
         // "/file.txt/" names a directory that is not there.
         return wants_directory ? Located{} : serve_regular(examined, path);
     }
-    if (!wants_directory) return {LocateStatus::RedirectToDirectory, 0, 0};
+    if (!wants_directory) return {LocateStatus::RedirectToDirectory, {}};
     if (index.empty()) return {};
 
     examined.real.push_back('/');
     examined.real.append(index);
     // The index may be a symlink too, so it gets the same scrutiny.
     const Examined index_file = examine(real_root, examined.real);
-    if (index_file.status != LocateStatus::File) return {index_file.status, 0, 0};
+    if (index_file.status != LocateStatus::File) return {index_file.status, {}};
     return serve_regular(index_file, path);
 }
 

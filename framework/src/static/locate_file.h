@@ -4,7 +4,8 @@
 // Functions: any thread, no shared state; they make BLOCKING syscalls (realpath, stat), so a caller on the event loop
 // should run them on a worker (uv_queue_work) or accept the latency of a local disk.
 
-#include <cstdint>
+#include "static/file_identity.h"
+
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,8 +25,7 @@ enum class LocateStatus {
 
 struct Located {
     LocateStatus status = LocateStatus::NotFound;
-    std::uint64_t size = 0;
-    std::int64_t mtime_ms = 0;  // modification time in milliseconds since the epoch (for ETag and Last-Modified)
+    FileIdentity identity;  // on File: the version found (size and times for the validators)
 };
 
 // `path` is resolve_path()'s output for a root whose canonical form is `real_root`; `wants_directory` is its flag.

@@ -72,7 +72,7 @@ Served serve(const std::string& real_root, std::string_view raw_path, std::strin
     const Resolved resolved = resolve_path(real_root, raw_path, Dotfiles::Ignore, path);
     REQUIRE(resolved.status == ResolveStatus::Ok);
     const Located located = locate_file(real_root, path, resolved.wants_directory, index);
-    return {located.status, located.status == LocateStatus::File ? path : std::string(), located.size};
+    return {located.status, located.status == LocateStatus::File ? path : std::string(), located.identity.size};
 }
 
 }  // namespace
@@ -168,8 +168,8 @@ TEST_CASE("locate_file: size and millisecond modification time") {
     std::string path = root + "/a.txt";
     const Located located = locate_file(root, path, false);
     REQUIRE(located.status == LocateStatus::File);
-    CHECK(located.size == 5);
-    CHECK(located.mtime_ms == 784111777123);
+    CHECK(located.identity.size == 5);
+    CHECK(located.identity.mtime_ms() == 784111777123);
 }
 
 }  // TEST_SUITE
