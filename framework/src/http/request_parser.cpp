@@ -64,6 +64,10 @@ int RequestParser::limit(int status, const char* reason) {
 int RequestParser::on_message_begin(llhttp_t* p) {
     auto& r = self(p);
     r.target_->clear();
+    // One allocation each for a typical request's bytes and header lines, instead of five or six doublings
+    // (~700 instructions per request on a fresh connection); a no-op when a keep-alive request reuses them.
+    r.target_->storage_.reserve(512);
+    r.target_->headers_.reserve(16);
     r.phase_ = Phase::Head;
     r.header_bytes_ = 0;
     r.in_value_ = true;  // the next field starts a new header line

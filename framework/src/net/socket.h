@@ -118,6 +118,7 @@ private:
     void check_backlog();
     void after_drain();
     void shutdown_now(std::uint32_t linger_ms);
+    void after_shutdown(int status, std::uint32_t linger_ms);
 
     // Ordered by size, flags last: see the static_assert in socket.cpp.
     uv_tcp_t tcp_{};

@@ -58,14 +58,18 @@ void ServerHost::handle_request(Request& req, Response& res) {
 }
 
 bool ServerHost::handle_upgrade(Request& req, Response& res, Socket& socket, char* rest, std::size_t n) {
-    if (closing_ || !ws || !ws->matches(req.path())) {
-        if (router) return false;  // an App routes it as an ordinary request
-        ++stats.requests;
-        res.status(closing_ ? 503 : 404).set("Connection", "close").send(closing_ ? "Shutting down\n" : "Not Found\n");
-        return false;
+    // One route lookup: upgrade() leaves an unknown path unanswered, and answers every refusal itself.
+    if (!closing_ && ws) {
+        const bool switched = ws->upgrade(req, res, socket, rest, n);
+        if (switched || res.finished()) {
+            ++stats.requests;
+            return switched;
+        }
     }
+    if (router) return false;  // an App routes it as an ordinary request
     ++stats.requests;
-    return ws->upgrade(req, res, socket, rest, n);
+    res.status(closing_ ? 503 : 404).set("Connection", "close").send(closing_ ? "Shutting down\n" : "Not Found\n");
+    return false;
 }
 
 void ServerHost::on_response_done(const Exchange& ex) {

@@ -1,6 +1,7 @@
 #pragma once
-// SHA-1 through OpenSSL's EVP interface. Only used where a protocol demands it (the WebSocket accept key), never for
-// security decisions. Pure function: any thread (libcrypto is thread-safe), no I/O.
+// SHA-1 through OpenSSL's EVP interface, with the digest fetched and the context allocated once per thread. Only
+// used where a protocol demands it (the WebSocket accept key), never for security decisions. Any thread (each has
+// its own context), no I/O.
 
 #include <array>
 #include <initializer_list>

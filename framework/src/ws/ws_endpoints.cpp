@@ -74,8 +74,6 @@ const WsEndpoints::Entry* WsEndpoints::find(std::string_view path) const {
     return nullptr;
 }
 
-bool WsEndpoints::matches(std::string_view path) const { return find(path) != nullptr; }
-
 bool WsEndpoints::upgrade(Request& req, Response& res, Socket& socket, char* rest, std::size_t n) {
     const Entry* e = find(req.path());
     if (!e) return false;

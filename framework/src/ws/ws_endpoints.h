@@ -29,12 +29,10 @@ public:
     ~WsEndpoints();
 
     void add(std::string_view path, WsRoute route);
-    // True when `path` (raw, no query) belongs to a route.
-    bool matches(std::string_view path) const;
 
     // Validates the upgrade request for a known route and switches the socket to a WebSocket session.
-    // On refusal, answers through res (status + headers) and returns false. Unknown path: returns false
-    // without answering.
+    // On refusal, answers through res (status + headers) and returns false. A path (raw, no query) that
+    // belongs to no route: returns false without answering.
     bool upgrade(Request& req, Response& res, Socket& socket, char* rest, std::size_t n);
 
     bool subscribe(WsSession& s, std::string_view topic);
