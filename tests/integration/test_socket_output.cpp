@@ -79,7 +79,17 @@ TEST_CASE("LoopCore spares: at most max_spare_outputs kept, trimmed, reused last
     CHECK(trimmed->queued.capacity() <= SocketOutput::spare_capacity);
     CHECK(trimmed->in_flight.capacity() <= SocketOutput::spare_capacity);
     CHECK_FALSE(trimmed->writing);
-    core.give_back_output(std::move(trimmed));
+
+    // Given back after a flush: the capacity stays for the next message, until the tick trims the spares.
+    trimmed->queued.assign(16 * 1024, 'e');
+    core.give_back_output(std::move(trimmed), false);
+    auto kept = core.take_output();
+    CHECK(kept->queued.capacity() >= 16 * 1024);
+    core.give_back_output(std::move(kept), false);
+    core.trim_spare_outputs();
+    auto calm = core.take_output();
+    CHECK(calm->queued.capacity() <= SocketOutput::spare_capacity);
+    core.give_back_output(std::move(calm));
 }
 
 TEST_CASE("idle connections hold no output; after a burst the loop keeps at most max_spare_outputs") {

@@ -188,6 +188,10 @@ std::string& HttpSession::sink(Exchange& ex) {
     return is_head(ex) && socket_ ? socket_->output_buffer() : ex.out;
 }
 
+std::size_t HttpSession::write_now(Exchange& ex, std::string_view bytes) {
+    return is_head(ex) && socket_ ? socket_->write_now(bytes) : 0;
+}
+
 void HttpSession::commit(Exchange& ex) {
     if (is_head(ex) && socket_) socket_->commit();
 }

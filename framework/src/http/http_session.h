@@ -42,6 +42,8 @@ public:
     // pipeline, its own buffer otherwise), then commit() once appended.
     std::string& sink(Exchange& ex);
     void commit(Exchange& ex);
+    // Socket::write_now for the exchange at the head of the pipeline; 0 for any other.
+    std::size_t write_now(Exchange& ex, std::string_view bytes);
     void finished(Exchange& ex);
     std::size_t buffered_amount(const Exchange& ex) const;
     bool is_head(const Exchange& ex) const { return !queue_.empty() && queue_.front().get() == &ex; }

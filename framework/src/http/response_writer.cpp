@@ -184,6 +184,19 @@ SendResult write_chunk(Exchange& ex, std::string_view chunk) {
     return s.buffered_amount(ex) > s.options().write_high_water ? SendResult::Backpressure : SendResult::Queued;
 }
 
+std::size_t write_body_now(Exchange& ex, std::string_view bytes) {
+    if (!live(ex)) return 0;
+    HttpSession& s = *ex.session;
+    if (!ex.headers_sent) {
+        write_head(ex, s.sink(ex), -1);
+        s.commit(ex);
+    }
+    if (ex.chunked || ex.head_only || !has_body_status(ex.status)) return 0;
+    const std::size_t n = s.write_now(ex, bytes);
+    ex.body_bytes += n;
+    return n;
+}
+
 void end_response(Exchange& ex) {
     if (!live(ex)) return;
     if (!ex.headers_sent) {

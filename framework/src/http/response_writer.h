@@ -25,6 +25,10 @@ void set_header_block(Exchange& ex, std::string_view block);
 void send_whole(Exchange& ex, std::string_view body);
 // Streaming: head on first call (chunked unless Content-Length was set or HTTP/1.0), then the chunk.
 SendResult write_chunk(Exchange& ex, std::string_view chunk);
+// Body bytes that stay valid in memory (cached static files), straight to the kernel after the head: no copy
+// into the socket's buffer. Returns how many the kernel took now; the caller sends the rest with write_chunk.
+// 0 when the exchange is not first in the pipeline, its body is chunked or absent, or the kernel is full.
+std::size_t write_body_now(Exchange& ex, std::string_view bytes);
 // End of a stream (or an empty response when nothing was sent); finishes.
 void end_response(Exchange& ex);
 // A short text/plain error answer ("<status> <reason>" style body); finishes. Used by the session and the

@@ -92,7 +92,7 @@ void LoopCore::flush_dirty() {
         // back to the spares at once: after a burst of handshakes no socket keeps one until the next tick.
         for (Socket* s : flushing_) {
             s->flush();
-            s->release_idle_buffer();
+            s->release_idle_buffer(false);
         }
         flushing_.clear();
     }
@@ -106,15 +106,24 @@ std::unique_ptr<SocketOutput> LoopCore::take_output() {
     return out;
 }
 
-void LoopCore::give_back_output(std::unique_ptr<SocketOutput> out) {
+void LoopCore::give_back_output(std::unique_ptr<SocketOutput> out, bool trim) {
     --outputs_lent_;
     if (spare_outputs_.size() >= max_spare_outputs) return;  // freed here
     out->queued.clear();
     out->in_flight.clear();
     out->linger_ms = 0;
-    release_if_over(out->queued, SocketOutput::spare_capacity);
-    release_if_over(out->in_flight, SocketOutput::spare_capacity);
+    if (trim) {
+        release_if_over(out->queued, SocketOutput::spare_capacity);
+        release_if_over(out->in_flight, SocketOutput::spare_capacity);
+    }
     spare_outputs_.push_back(std::move(out));
+}
+
+void LoopCore::trim_spare_outputs() {
+    for (auto& out : spare_outputs_) {
+        release_if_over(out->queued, SocketOutput::spare_capacity);
+        release_if_over(out->in_flight, SocketOutput::spare_capacity);
+    }
 }
 
 void LoopCore::track(Socket* s) {
@@ -142,8 +151,9 @@ void LoopCore::tick() {
     std::vector<Socket*> expired;
     for (Socket* s : tracked_) {
         if (s->deadline_ != 0 && s->deadline_ <= now) expired.push_back(s);
-        s->release_idle_buffer();
+        s->release_idle_buffer(true);
     }
+    trim_spare_outputs();
     // Sockets are freed only in their close callback, after this loop phase: the pointers stay valid.
     for (Socket* s : expired) {
         if (s->deadline_ == 0 || s->deadline_ > now) continue;

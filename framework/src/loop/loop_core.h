@@ -42,9 +42,13 @@ public:
 
     // Output buffers for sockets that have something to write. Sockets give theirs back when idle; up to
     // max_spare_outputs wait here for the next writer, so a busy loop writes without a malloc per message.
-    // Spares are trimmed to SocketOutput::spare_capacity: after a burst the loop keeps under ~0.6 MiB.
+    // Spares are trimmed to SocketOutput::spare_capacity on the tick: after a burst the loop keeps under ~0.6 MiB.
     std::unique_ptr<SocketOutput> take_output();
-    void give_back_output(std::unique_ptr<SocketOutput> out);
+    // trim: shrink its buffers to SocketOutput::spare_capacity now. Not after a flush: a socket echoing 16 KiB
+    // messages gives its output back after each and takes it again for the next, capacity intact.
+    void give_back_output(std::unique_ptr<SocketOutput> out, bool trim = true);
+    // Run by the tick: the spares given back untrimmed shrink once things calm down.
+    void trim_spare_outputs();
     static constexpr std::size_t max_spare_outputs = 64;
     // For tests and stats: outputs waiting here, and outputs held by sockets (0 once every socket is idle).
     std::size_t spare_outputs() const { return spare_outputs_.size(); }

@@ -48,12 +48,12 @@ SocketOutput& Socket::output() {
     return *output_;
 }
 
-void Socket::give_back_output() {
-    if (output_) core().give_back_output(std::move(output_));
+void Socket::give_back_output(bool trim) {
+    if (output_) core().give_back_output(std::move(output_), trim);
 }
 
-void Socket::release_idle_buffer() {
-    if (output_ && output_->queued.empty() && !output_->writing) give_back_output();
+void Socket::release_idle_buffer(bool trim) {
+    if (output_ && output_->queued.empty() && !output_->writing) give_back_output(trim);
 }
 
 void Socket::write(std::string_view bytes) {
@@ -111,6 +111,30 @@ void Socket::flush() {
     out.writing = true;
     if (ending_) set_timeout(write_progress_ms);
     check_backlog();
+}
+
+std::size_t Socket::write_now(std::string_view bytes) {
+    // Fault injection applies to flush(): under a test's faults every byte takes the usual path.
+    if (closing_ || ending_ || write_in_flight() || g_faults || bytes.empty()) return 0;
+    std::string* q = output_ && !output_->queued.empty() ? &output_->queued : nullptr;
+    uv_buf_t bufs[2];
+    unsigned count = 0;
+    if (q) bufs[count++] = uv_buf_init(q->data(), static_cast<unsigned>(q->size()));
+    bufs[count++] = uv_buf_init(const_cast<char*>(bytes.data()),
+                                static_cast<unsigned>(std::min<std::size_t>(bytes.size(), 1u << 30)));
+    const int n = uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), bufs, count);
+    if (n == UV_EAGAIN || n == UV_ENOSYS) return 0;
+    if (n < 0) {
+        close(n);
+        return 0;
+    }
+    auto written = static_cast<std::size_t>(n);
+    if (q) {
+        const std::size_t from_queue = std::min(written, q->size());
+        q->erase(0, from_queue);
+        written -= from_queue;
+    }
+    return written;
 }
 
 void Socket::on_written(uv_write_t* req, int status) {

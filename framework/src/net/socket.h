@@ -48,8 +48,8 @@ struct SocketOutput {
 
     // An emptied buffer keeps its capacity for the next write only up to a bound, so memory returns after a
     // burst: the queue of a busy socket up to keep_capacity; the buffer a finished uv_write leaves (it becomes
-    // the queue after the next swap: keeping it large would double what a slow peer costs) and both buffers of
-    // a spare waiting in LoopCore, up to spare_capacity.
+    // the queue after the next swap: keeping it large would double what a slow peer costs) and, on the loop's
+    // tick, both buffers of a spare waiting in LoopCore, up to spare_capacity.
     static constexpr std::size_t keep_capacity = 64 * 1024;
     static constexpr std::size_t spare_capacity = 4 * 1024;
 };
@@ -71,6 +71,10 @@ public:
     void commit();
     // Writes everything queued now (used by the loop's flush and by end()).
     void flush();
+    // Hands what is queued and then `bytes` to the kernel in one writev, now, without copying `bytes`; returns
+    // how many of `bytes` it took (0 when a write is in flight, the kernel is full, or the socket is ending).
+    // For bodies that stay put in memory (cached static files): the caller queues what is left the usual way.
+    std::size_t write_now(std::string_view bytes);
 
     // Bytes accepted by write() and not yet handed to the kernel.
     std::size_t buffered_amount() const;
@@ -111,9 +115,10 @@ private:
     SocketOutput& output();
     // Called by the loop after it flushed the socket and on its tick: an idle socket (nothing queued, nothing
     // in flight) gives its output back to the spares, so that 10,000 idle connections hold no buffers (nor do
-    // they keep one each after a burst of handshakes), and a socket still writing keeps it.
-    void release_idle_buffer();
-    void give_back_output();
+    // they keep one each after a burst of handshakes), and a socket still writing keeps it. trim: see
+    // LoopCore::give_back_output (no after a flush, yes on the tick).
+    void release_idle_buffer(bool trim);
+    void give_back_output(bool trim = true);
     bool write_in_flight() const { return output_ && output_->writing; }
     void check_backlog();
     void after_drain();

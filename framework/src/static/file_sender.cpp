@@ -54,6 +54,16 @@ struct BodyStream : std::enable_shared_from_this<BodyStream> {
 
     void pump() {
         while (remaining > 0) {
+            if (fd < 0) {  // in memory: as much as the kernel takes now, straight from the entry's bytes
+                const std::size_t n = write_body_now(ResponseAccess::exchange(res),
+                                                     std::string_view(*file->body).substr(static_cast<std::size_t>(offset),
+                                                                                          static_cast<std::size_t>(remaining)));
+                offset += n;
+                remaining -= n;
+                if (remaining == 0) break;
+            }
+            // The kernel is full (or this answer waits behind another): one chunk through the socket's buffer,
+            // and the next round once it has drained.
             const std::string_view chunk = next_chunk();
             if (chunk.empty()) {  // the promised length cannot be kept
                 res.abort();
