@@ -4,7 +4,6 @@
 // Lifetime: owned by EventLoop, lives exactly as long as it. Threads: loop thread only, except post_*().
 #pragma once
 
-
 #include <uv.h>
 
 #include <cstdint>
