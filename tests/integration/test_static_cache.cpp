@@ -222,6 +222,41 @@ TEST_CASE("conditional, Range and HEAD answers from cached entries: small, strea
     CHECK(site.server.stop());
 }
 
+TEST_CASE("a cached body to a slow reader and behind another answer: straight to the kernel, the rest paced, exact") {
+    TempDir dir;
+    const std::string body = pattern_bytes(1000 * 1000, 8);  // kept (under 1 MiB), larger than a socket buffer
+    dir.write("one.bin", body);
+    settle();
+    CachedSite site(dir.path());
+    REQUIRE(site.fetch("/one.bin").body == body);  // remembered, bytes included
+    REQUIRE(site.stats().body_bytes == body.size());
+    const std::uint64_t hits = site.stats().hits;
+
+    // Three answers on one connection, read slowly: the first goes to the kernel straight from the entry until
+    // the kernel is full, then one chunk per drain; the two behind it cannot write directly (not first in line)
+    // and wait in order. Every byte must arrive, in order.
+    RawClient c(site.server.http_port());
+    const std::string get = "GET /one.bin HTTP/1.1\r\nHost: t\r\n";
+    REQUIRE(c.send(get + "\r\n" + get + "Range: bytes=123456-876543\r\n\r\n" + get + "\r\n"));
+    const std::string expected[] = {body, body.substr(123456, 876543 - 123456 + 1), body};
+    for (const std::string& want : expected) {
+        auto head = c.recv_until("\r\n\r\n", 5s);
+        REQUIRE(head);
+        CHECK((head->find("HTTP/1.1 200") == 0 || head->find("HTTP/1.1 206") == 0));
+        CHECK(head->find("Content-Length: " + std::to_string(want.size()) + "\r\n") != std::string::npos);
+        std::string got;
+        while (got.size() < want.size()) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
+            auto piece = c.recv_exact(std::min<std::size_t>(128 * 1024, want.size() - got.size()), 5s);
+            REQUIRE(piece);
+            got += *piece;
+        }
+        CHECK(got == want);
+    }
+    CHECK(site.stats().hits == hits + 3);
+    CHECK(site.server.stop());
+}
+
 TEST_CASE("the bounds hold: entries, bytes of all bodies, bytes of one body; zero turns each off") {
     TempDir dir;
     std::vector<std::string> contents;
