@@ -112,18 +112,12 @@ void LoopCore::give_back_output(std::unique_ptr<SocketOutput> out, bool trim) {
     out->queued.clear();
     out->in_flight.clear();
     out->linger_ms = 0;
-    if (trim) {
-        release_if_over(out->queued, SocketOutput::spare_capacity);
-        release_if_over(out->in_flight, SocketOutput::spare_capacity);
-    }
+    if (trim) out->shrink_to_spare();
     spare_outputs_.push_back(std::move(out));
 }
 
 void LoopCore::trim_spare_outputs() {
-    for (auto& out : spare_outputs_) {
-        release_if_over(out->queued, SocketOutput::spare_capacity);
-        release_if_over(out->in_flight, SocketOutput::spare_capacity);
-    }
+    for (auto& out : spare_outputs_) out->shrink_to_spare();
 }
 
 void LoopCore::track(Socket* s) {

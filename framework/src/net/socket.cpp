@@ -85,12 +85,9 @@ void Socket::flush() {
         uv_buf_t b = uv_buf_init(q.data(), static_cast<unsigned>(fault > 0 ? std::min<std::size_t>(fault, q.size()) : q.size()));
         n = uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), &b, 1);
     }
-    if (n == UV_EAGAIN || n == UV_ENOSYS) n = 0;
-    if (n < 0) {
-        close(n);
-        return;
-    }
-    const auto written = static_cast<std::size_t>(n);
+    const std::optional<std::size_t> taken = accepted(n);
+    if (!taken) return;
+    const std::size_t written = *taken;
     if (written == q.size()) {
         q.clear();
         release_if_over(q, SocketOutput::keep_capacity);
@@ -113,6 +110,15 @@ void Socket::flush() {
     check_backlog();
 }
 
+std::optional<std::size_t> Socket::accepted(int n) {
+    if (n == UV_EAGAIN || n == UV_ENOSYS) return 0;  // the kernel is full
+    if (n < 0) {
+        close(n);
+        return std::nullopt;
+    }
+    return static_cast<std::size_t>(n);
+}
+
 std::size_t Socket::write_now(std::string_view bytes) {
     // Fault injection applies to flush(): under a test's faults every byte takes the usual path.
     if (closing_ || ending_ || write_in_flight() || g_faults || bytes.empty()) return 0;
@@ -123,12 +129,9 @@ std::size_t Socket::write_now(std::string_view bytes) {
     bufs[count++] = uv_buf_init(const_cast<char*>(bytes.data()),
                                 static_cast<unsigned>(std::min<std::size_t>(bytes.size(), 1u << 30)));
     const int n = uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), bufs, count);
-    if (n == UV_EAGAIN || n == UV_ENOSYS) return 0;
-    if (n < 0) {
-        close(n);
-        return 0;
-    }
-    auto written = static_cast<std::size_t>(n);
+    const std::optional<std::size_t> taken = accepted(n);
+    if (!taken) return 0;
+    std::size_t written = *taken;
     if (q) {
         const std::size_t from_queue = std::min(written, q->size());
         q->erase(0, from_queue);
@@ -258,7 +261,8 @@ void Socket::shutdown_now(std::uint32_t linger_ms) {
     // Nothing left in libuv's queue (the usual case): shut the write side down here. uv_shutdown would wait for
     // the socket to be writable first, an epoll_ctl each way and a loop turn, only to make the same call.
     uv_os_fd_t fd;
-    if (!write_in_flight() && tcp_.write_queue_size == 0 && uv_fileno(reinterpret_cast<uv_handle_t*>(&tcp_), &fd) == 0) {
+    if (!write_in_flight() && tcp_.write_queue_size == 0 &&
+        uv_fileno(reinterpret_cast<uv_handle_t*>(&tcp_), &fd) == 0) {
         after_shutdown(::shutdown(fd, SHUT_WR) == 0 ? 0 : uv_translate_sys_error(errno), linger_ms);
         return;
     }

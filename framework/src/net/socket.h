@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -52,6 +53,10 @@ struct SocketOutput {
     // tick, both buffers of a spare waiting in LoopCore, up to spare_capacity.
     static constexpr std::size_t keep_capacity = 64 * 1024;
     static constexpr std::size_t spare_capacity = 4 * 1024;
+    void shrink_to_spare() {
+        release_if_over(queued, spare_capacity);
+        release_if_over(in_flight, spare_capacity);
+    }
 };
 
 class Socket {
@@ -122,6 +127,9 @@ private:
     bool write_in_flight() const { return output_ && output_->writing; }
     void check_backlog();
     void after_drain();
+    // What uv_try_write (or an injected fault) returned, as the bytes the kernel took: 0 when it is full; an
+    // error closes the socket and gives nullopt.
+    std::optional<std::size_t> accepted(int n);
     void shutdown_now(std::uint32_t linger_ms);
     void after_shutdown(int status, std::uint32_t linger_ms);
 

@@ -11,7 +11,7 @@ namespace {
 
 // An entry with a body of `body_size` bytes (or none), told apart by its real path.
 FileCache::EntryPtr entry(const std::string& name, std::optional<std::size_t> body_size = std::nullopt) {
-    FileEntry e = make_entry("/root/" + name, "/root/" + name, {}, std::chrono::seconds(0));
+    FileEntry e = make_entry("/site/" + name, "/site/" + name, {}, std::chrono::seconds(0));
     if (body_size) e.body = std::string(*body_size, 'x');
     return std::make_shared<const FileEntry>(std::move(e));
 }
@@ -24,25 +24,25 @@ TEST_SUITE("static") {
 
 TEST_CASE("FileCache: find what was put, replace, erase") {
     FileCache cache({.max_entries = 8, .max_body_bytes = 1000, .max_file_bytes = 100});
-    CHECK(cache.find("/root/a") == nullptr);
-    cache.put("/root/a", entry("a", 10));
-    cache.put("/root/dir/", entry("dir/index.html"));
-    CHECK(name_of(cache.find("/root/a")) == "a");
-    CHECK(name_of(cache.find("/root/dir/")) == "dir/index.html");
-    CHECK(cache.find("/root/dir") == nullptr);  // the directory's key differs from the file's
+    CHECK(cache.find("/site/a") == nullptr);
+    cache.put("/site/a", entry("a", 10));
+    cache.put("/site/dir/", entry("dir/index.html"));
+    CHECK(name_of(cache.find("/site/a")) == "a");
+    CHECK(name_of(cache.find("/site/dir/")) == "dir/index.html");
+    CHECK(cache.find("/site/dir") == nullptr);  // the directory's key differs from the file's
     CHECK(cache.size() == 2);
     CHECK(cache.body_bytes() == 10);
 
-    cache.put("/root/a", entry("a2", 30));  // a new version replaces the old one and its bytes
-    CHECK(name_of(cache.find("/root/a")) == "a2");
+    cache.put("/site/a", entry("a2", 30));  // a new version replaces the old one and its bytes
+    CHECK(name_of(cache.find("/site/a")) == "a2");
     CHECK(cache.size() == 2);
     CHECK(cache.body_bytes() == 30);
 
-    cache.erase("/root/a");
-    CHECK(cache.find("/root/a") == nullptr);
+    cache.erase("/site/a");
+    CHECK(cache.find("/site/a") == nullptr);
     CHECK(cache.size() == 1);
     CHECK(cache.body_bytes() == 0);
-    cache.erase("/root/never");  // harmless
+    cache.erase("/site/never");  // harmless
     CHECK(cache.size() == 1);
 }
 
