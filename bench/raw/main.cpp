@@ -1,5 +1,5 @@
-// raw_server: the one-core ceiling of bench/run. A fixed JSON answer to every HTTP GET on one port, a WebSocket
-// frame echo on the other; nothing else. Same flags and ready lines as the demo so the runner treats it alike.
+// raw_server: the one-core ceiling of bench/run. Ready-made answers to HTTP GETs (a fixed JSON body, and the files of
+// --static held in memory) on one port, a WebSocket frame echo on the other; nothing else. Same flags and ready lines as the demo so the runner treats it alike.
 #include "server_loop.h"
 
 #include <arpa/inet.h>
@@ -22,6 +22,7 @@ struct Flags {
     std::string host = "127.0.0.1";
     int http_port = 3000;
     int ws_port = 8080;
+    std::string static_dir;
 };
 
 bool parse_flags(int argc, char** argv, Flags& flags) {
@@ -36,7 +37,9 @@ bool parse_flags(int argc, char** argv, Flags& flags) {
             int& port = flag == "--http-port" ? flags.http_port : flags.ws_port;
             const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), port);
             if (ec != std::errc() || end != value.data() + value.size()) return false;
-        } else if (flag != "--static") {  // --static is accepted and ignored: there are no files here
+        } else if (flag == "--static") {
+            flags.static_dir = value;
+        } else {
             return false;
         }
     }
@@ -82,7 +85,8 @@ int main(int argc, char** argv) {
     std::printf("WebSocket listening on ws://%s:%d\n", flags.host.c_str(), flags.ws_port);
     std::fflush(stdout);
     try {
-        raw::ServerLoop loop(http_fd, ws_fd);
+        const raw::HttpReplies replies(flags.static_dir);
+        raw::ServerLoop loop(http_fd, ws_fd, replies);
         loop.run();
     } catch (const std::exception& e) {
         std::fprintf(stderr, "raw_server: %s\n", e.what());

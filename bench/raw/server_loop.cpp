@@ -7,6 +7,7 @@
 #include <netinet/tcp.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -22,6 +23,7 @@ volatile std::sig_atomic_t g_stop = 0;
 void on_signal(int) { g_stop = 1; }
 
 constexpr int max_events = 512;
+constexpr int max_iov = 64;
 
 void watch(int epoll_fd, int fd, std::uint32_t events, int op) {
     epoll_event ev{};
@@ -32,8 +34,8 @@ void watch(int epoll_fd, int fd, std::uint32_t events, int op) {
 
 }  // namespace
 
-ServerLoop::ServerLoop(int http_listener, int ws_listener)
-    : http_listener_(http_listener), ws_listener_(ws_listener), epoll_fd_(epoll_create1(EPOLL_CLOEXEC)),
+ServerLoop::ServerLoop(int http_listener, int ws_listener, const HttpReplies& replies)
+    : replies_(replies), http_listener_(http_listener), ws_listener_(ws_listener), epoll_fd_(epoll_create1(EPOLL_CLOEXEC)),
       read_buffer_(256 * 1024) {
     if (epoll_fd_ < 0) throw std::runtime_error("epoll_create1 failed");
     watch(epoll_fd_, http_listener_, EPOLLIN, EPOLL_CTL_ADD);
@@ -110,14 +112,14 @@ void ServerLoop::on_readable(int fd, Conn& conn) {
         close_conn(fd);
         return;
     }
-    if (!conn.out.empty()) flush(fd, conn);
+    if (!conn.out.empty() || !conn.replies.empty()) flush(fd, conn);
 }
 
 // Returns false when the connection must close now.
 bool ServerLoop::process(Conn& conn, std::string_view data, std::size_t& used) {
     used = 0;
     if (conn.kind == Kind::http) {
-        used = answer_requests(data, conn.out);
+        used = replies_.answer(data, conn.replies);
         return true;
     }
     if (conn.kind == Kind::ws_handshake) {
@@ -138,11 +140,42 @@ bool ServerLoop::process(Conn& conn, std::string_view data, std::size_t& used) {
     return true;
 }
 
+// What is left to send, as iovecs: the HTTP answers (views of ready-made responses, sent without a copy) or the
+// WebSocket bytes; out_sent counts what already went of the first piece.
+int ServerLoop::gather(const Conn& conn, iovec* iov) {
+    const auto piece = [&](std::string_view s, std::size_t skip, int i) {
+        iov[i].iov_base = const_cast<char*>(s.data() + skip);  // writev never writes through it
+        iov[i].iov_len = s.size() - skip;
+    };
+    if (conn.kind != Kind::http) {
+        if (conn.out_sent == conn.out.size()) return 0;
+        piece(conn.out, conn.out_sent, 0);
+        return 1;
+    }
+    int n = 0;
+    for (std::size_t i = 0; i < conn.replies.size() && n < max_iov; ++i, ++n)
+        piece(conn.replies[i], i ? 0 : conn.out_sent, n);
+    return n;
+}
+
+void ServerLoop::consume(Conn& conn, std::size_t n) {
+    if (conn.kind != Kind::http) {
+        conn.out_sent += n;
+        return;
+    }
+    std::size_t done = 0;  // whole answers sent
+    n += conn.out_sent;
+    while (done < conn.replies.size() && n >= conn.replies[done].size()) n -= conn.replies[done++].size();
+    conn.replies.erase(conn.replies.begin(), conn.replies.begin() + static_cast<std::ptrdiff_t>(done));
+    conn.out_sent = n;
+}
+
 void ServerLoop::flush(int fd, Conn& conn) {
-    while (conn.out_sent < conn.out.size()) {
-        const ssize_t n = ::send(fd, conn.out.data() + conn.out_sent, conn.out.size() - conn.out_sent, MSG_NOSIGNAL);
+    iovec iov[max_iov];
+    for (int count; (count = gather(conn, iov)) > 0;) {
+        const ssize_t n = ::writev(fd, iov, count);  // SIGPIPE is ignored (constructor)
         if (n > 0) {
-            conn.out_sent += static_cast<std::size_t>(n);
+            consume(conn, static_cast<std::size_t>(n));
             continue;
         }
         if (n < 0 && errno == EINTR) continue;

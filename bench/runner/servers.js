@@ -9,7 +9,7 @@ const processes = require('./processes');
 const bench = path.join(__dirname, '..');
 const labels = { duplex: 'duplex', express_ws: 'express+ws', uws: 'uWebSockets.js', raw: 'raw epoll' };
 
-// workloads: the ones the server implements. The raw ceiling has no files and no broadcast.
+// workloads: the ones the server implements. The raw ceiling has no broadcast.
 function definitions(paths) {
   return [
     {
@@ -26,7 +26,7 @@ function definitions(paths) {
     },
     {
       id: 'raw', label: labels.raw, command: paths.raw, args: [],
-      workloads: ['http_hello', 'ws_echo_32', 'ws_echo_16k', 'ws_idle_10k', 'ws_connect'],
+      workloads: ['http_hello', 'http_index', 'http_1mib', 'ws_echo_32', 'ws_echo_16k', 'ws_idle_10k', 'ws_connect'],
     },
   ];
 }

@@ -9,8 +9,11 @@
 #include "../raw/http_reply.h"
 #include "../raw/ws_echo.h"
 
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace {
 
@@ -144,20 +147,42 @@ TEST_CASE("the load generator's handshake is accepted by the raw server and chec
 }
 
 TEST_CASE("the raw HTTP side answers pipelined requests in order, whole or byte by byte") {
-    const std::string two = "GET /a HTTP/1.1\r\nHost: x\r\n\r\nGET /b HTTP/1.1\r\nHost: x\r\n\r\nGET /c";
-    std::string whole;
-    CHECK(raw::answer_requests(two, whole) == two.size() - 6);
-    const std::string one_response = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 17\r\n\r\n"
-                                     "{\"hello\":\"bench\"}";
-    CHECK(whole == one_response + one_response);
+    const raw::HttpReplies replies("");
+    const std::string three = "GET /api/hello/a HTTP/1.1\r\nHost: x\r\n\r\nGET /b?q HTTP/1.1\r\nHost: x\r\n\r\n"
+                              "GET /api/hello/c?x HTTP/1.1\r\n\r\nGET /d";
+    std::vector<std::string_view> whole;
+    CHECK(replies.answer(three, whole) == three.size() - 6);
+    const std::string hello = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 17\r\n\r\n"
+                              "{\"hello\":\"bench\"}";
+    const std::string missing = "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: 9\r\n\r\n"
+                                "Not Found";
+    CHECK(whole == std::vector<std::string_view>{hello, missing, hello});
 
-    std::string pending, bytewise;
-    for (char c : two) {
+    std::string pending;
+    std::vector<std::string_view> bytewise;
+    for (char c : three) {
         pending.push_back(c);
-        pending.erase(0, raw::answer_requests(pending, bytewise));
+        pending.erase(0, replies.answer(pending, bytewise));
     }
     CHECK(bytewise == whole);
-    CHECK(pending == "GET /c");
+    CHECK(pending == "GET /d");
+}
+
+TEST_CASE("the raw HTTP side serves the files of its static directory from memory") {
+    const std::filesystem::path dir = std::filesystem::temp_directory_path() / "raw-replies-selftest";
+    std::filesystem::create_directories(dir);
+    std::ofstream(dir / "index.html") << "<p>hi</p>";
+    std::ofstream(dir / "big.bin", std::ios::binary) << std::string(70000, '\x01');
+    const raw::HttpReplies replies(dir.string());
+    std::filesystem::remove_all(dir);
+
+    std::vector<std::string_view> out;
+    replies.answer("GET / HTTP/1.1\r\n\r\nGET /index.html HTTP/1.1\r\n\r\nGET /big.bin HTTP/1.1\r\n\r\n", out);
+    REQUIRE(out.size() == 3);
+    CHECK(out[0] == "HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: 9\r\n\r\n<p>hi</p>");
+    CHECK(out[1] == out[0]);
+    CHECK(out[2] == "HTTP/1.1 200 OK\r\nContent-Type: application/octet-stream\r\nContent-Length: 70000\r\n\r\n" +
+                        std::string(70000, '\x01'));
 }
 
 }  // TEST_SUITE
