@@ -2,7 +2,7 @@
 // keeps the server's buffer within max_buffered_bytes (+ one message) and its memory flat, with either policy
 // (Drop: sends refused, connection kept; Close: 1008), while other clients stay responsive; send reports
 // Backpressure above the high-water mark and ondrain follows; clients vanishing in the middle of big sends
-// harm nothing.
+// harm nothing; a slow but steady reader gets all of a closing connection's output, however long it takes.
 #include "support/proc_stats.h"
 #include "support/server_thread.h"
 #include "support/ws_event_log.h"
@@ -204,5 +204,33 @@ TEST_CASE("clients vanishing in the middle of big sends harm neither the server 
     REQUIRE(after.open("/stream?after"));
     REQUIRE(after.send_text("still here"));
     CHECK(after.read_message() == "still here");
+}
+
+TEST_CASE("a slow but steady reader gets a big echo and the Close, though it takes longer than close_timeout") {
+    ServerThread server([](duplex::App&, duplex::WsServer& wss) {
+        wss.route("/echo", {.onmessage = [](duplex::WebSocket& ws, const duplex::Message& m) { ws.send(m); },
+                            .options = {.close_timeout = 300ms}});
+    });
+    WsRawClient c(server.ws_port());
+    REQUIRE(c.open("/echo"));
+    // More than the kernel's socket buffers hold, then the Close: the server answers it behind the echo.
+    const std::string big(12 * kChunk, 'b');
+    REQUIRE(c.send(ws_frame(big, {.opcode = op::binary}) + ws_frame(close_payload(1000), {.opcode = op::close})));
+    const std::size_t expected = 10 + big.size() + 4;  // 64-bit length header; Close 1000
+    const auto start = Clock::now();
+    while (c.raw().buffer().size() < expected && Clock::now() - start < 10s) {
+        if (c.raw().recv_some(1s).empty()) break;  // at most 64 KiB a read: about 6 MB/s
+        std::this_thread::sleep_for(10ms);
+    }
+    CHECK(Clock::now() - start > 600ms);  // the reading outlasted close_timeout twice over
+    auto echo = c.read_frame(1s);
+    REQUIRE(echo);
+    CHECK(echo->opcode == op::binary);
+    CHECK(echo->payload == big);
+    auto close = c.read_frame(1s);
+    REQUIRE(close);
+    CHECK(close->opcode == op::close);
+    CHECK(close->close_code() == 1000);
+    CHECK(c.wait_closed(2s));
 }
 }

@@ -3,6 +3,7 @@
 #include "loop/loop_core.h"
 #include "util/slab_pool.h"
 
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -13,7 +14,9 @@ namespace duplex::detail {
 
 namespace {
 SocketFaults* g_faults = nullptr;
-constexpr std::uint64_t write_progress_ms = 10000;  // an ending socket whose peer stops reading is dropped
+std::uint32_t saturate_ms(std::uint64_t ms) {
+    return static_cast<std::uint32_t>(std::min<std::uint64_t>(ms, UINT32_MAX));
+}
 }  // namespace
 
 // Every idle connection pays sizeof(Socket) (Sockets sit back to back in slabs): keep it at the uv_tcp_t plus
@@ -106,7 +109,7 @@ void Socket::flush() {
         return;
     }
     out.writing = true;
-    if (ending_) set_timeout(write_progress_ms);
+    if (ending_) watch_progress();
     check_backlog();
 }
 
@@ -233,19 +236,35 @@ void Socket::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
     s->close(static_cast<int>(nread));
 }
 
-void Socket::end(std::uint64_t linger_ms) {
+void Socket::end(std::uint64_t linger_ms, std::uint64_t progress_ms) {
     if (closing_ || ending_) return;
     ending_ = true;
-    const auto linger = static_cast<std::uint32_t>(std::min<std::uint64_t>(linger_ms, UINT32_MAX));
-    set_timeout(write_progress_ms);
-    // The linger waits with the bytes to be written, then with the shutdown: an idle Socket carries no field
-    // for it.
+    set_timeout(progress_ms);  // bounds the shutdown too, when libuv must wait to make it
+    // The linger and the progress bound wait with the bytes to be written: an idle Socket carries no field
+    // for them.
     if (write_in_flight() || (output_ && !output_->queued.empty())) {
-        output_->linger_ms = linger;
-        if (!write_in_flight()) flush();  // else on_written continues
+        output_->linger_ms = saturate_ms(linger_ms);
+        output_->progress_ms = saturate_ms(progress_ms);
+        if (write_in_flight()) watch_progress();  // on_written goes on from there
+        else flush();
         return;
     }
-    shutdown_now(linger);
+    shutdown_now(saturate_ms(linger_ms));
+}
+
+void Socket::watch_progress() {
+    output_->unsent = unsent_bytes();
+    set_timeout(output_->progress_ms);
+}
+
+std::size_t Socket::unsent_bytes() const {
+    // libuv's queue and the kernel's (not yet acknowledged): the kernel's alone moves while a large send buffer
+    // drains, and libuv's only in steps of a third of it.
+    int in_kernel = 0;
+    uv_os_fd_t fd;
+    if (uv_fileno(reinterpret_cast<const uv_handle_t*>(&tcp_), &fd) != 0 || ::ioctl(fd, TIOCOUTQ, &in_kernel) != 0)
+        in_kernel = 0;
+    return tcp_.write_queue_size + static_cast<std::size_t>(std::max(in_kernel, 0));
 }
 
 namespace {
@@ -315,7 +334,9 @@ void Socket::set_timeout(std::uint64_t ms) { deadline_ = ms == 0 ? 0 : uv_now(tc
 void Socket::expire() {
     if (closing_) return;
     if (ending_) {
-        close(UV_ETIMEDOUT);
+        // The peer took some of our bytes since the deadline was set: it is reading, give it another period.
+        if (write_in_flight() && unsent_bytes() < output_->unsent) watch_progress();
+        else close(UV_ETIMEDOUT);
         return;
     }
     auto keep = protocol_;

@@ -46,6 +46,10 @@ struct SocketOutput {
     uv_write_t req{};
     bool writing = false;   // a uv_write is in flight: in_flight and req belong to libuv until its callback
     std::uint32_t linger_ms = 0;  // end() while bytes wait: the linger for after they are written
+    // An ending socket's write must progress within progress_ms: unsent is what libuv still held when the
+    // deadline was last set, so a slow but steady reader of one large write is not cut off mid-way.
+    std::uint32_t progress_ms = 0;
+    std::size_t unsent = 0;
 
     // An emptied buffer keeps its capacity for the next write only up to a bound, so memory returns after a
     // burst: the queue of a busy socket up to keep_capacity; the buffer a finished uv_write leaves (it becomes
@@ -88,8 +92,9 @@ public:
     void resume_reading();
 
     // Graceful end: flush what is queued, shut down the write side, drain the peer's bytes for up to
-    // linger_ms (saturates at ~49 days) so the peer reads our last bytes instead of a reset, then close.
-    void end(std::uint64_t linger_ms = 2000);
+    // linger_ms so the peer reads our last bytes instead of a reset, then close. A peer that takes nothing of
+    // the queued bytes for progress_ms is dropped. Both saturate at ~49 days.
+    void end(std::uint64_t linger_ms = 2000, std::uint64_t progress_ms = 10000);
     // Immediate close; pending output is discarded. status is reported to Protocol::on_closed.
     void close(int status = 0);
     bool closing() const { return closing_ || ending_; }
@@ -116,6 +121,8 @@ private:
     static void on_shutdown(uv_shutdown_t* req, int status);
     static void on_close(uv_handle_t* h);
     void expire();
+    void watch_progress();  // ending with a write in flight: the deadline for the peer to take some of it
+    std::size_t unsent_bytes() const;
     // The output side, borrowed from the loop's spares on first use.
     SocketOutput& output();
     // Called by the loop after it flushed the socket and on its tick: an idle socket (nothing queued, nothing

@@ -63,8 +63,13 @@ InflateResult Inflater::inflate(std::string_view compressed, std::string& out, s
     }
     if (!last) return InflateResult::Ok;
     // An empty message has no stream bytes at all; feeding the tail alone would leave zlib inside a stored block.
-    if (message_has_data_ && !final_block_seen_) return end_message(run(kFlushTail, out, max_out));
-    return end_message(InflateResult::Ok);
+    if (!message_has_data_ || final_block_seen_) return end_message(InflateResult::Ok);
+    InflateResult result = run(kFlushTail, out, max_out);
+    // The tail is the end of an empty stored block, so zlib must now wait for a block header (data_type bit 128).
+    // Anything else means the message was cut inside a block, and the tail's bytes were taken as its data.
+    if (result == InflateResult::Ok && !final_block_seen_ && (stream_->data_type & 128) == 0)
+        result = InflateResult::Corrupt;
+    return end_message(result);
 }
 
 InflateResult Inflater::run(std::string_view input, std::string& out, std::size_t max_out) {
@@ -98,13 +103,25 @@ InflateResult Inflater::run(std::string_view input, std::string& out, std::size_
 }
 
 InflateResult Inflater::end_message(InflateResult result) {
-    // A stream closed by BFINAL cannot go on, and an error leaves it mid-block: both start over.
-    if (stream_ && (no_context_takeover_ || final_block_seen_ || result != InflateResult::Ok)) {
-        inflateReset(stream_.get());
-    }
+    // An error leaves the stream mid-block: it starts over.
+    if (stream_ && (no_context_takeover_ || result != InflateResult::Ok)) inflateReset(stream_.get());
+    else if (stream_ && final_block_seen_) restart_with_window();
     message_has_data_ = false;
     final_block_seen_ = false;
     return result;
+}
+
+void Inflater::restart_with_window() {
+    // A stream closed by BFINAL cannot go on, yet with context takeover the next message may refer back into
+    // this one (RFC 7692 7.2.2): the new stream starts with the old window as its dictionary. Rare: senders
+    // that end messages with a final block are few, so the copy is not worth a buffer kept per connection.
+    z_stream& z = *stream_;
+    std::string window(std::size_t{1} << window_bits_, '\0');
+    uInt size = 0;
+    auto* data = reinterpret_cast<Bytef*>(window.data());
+    inflateGetDictionary(&z, data, &size);
+    inflateReset(&z);
+    inflateSetDictionary(&z, data, size);
 }
 
 void Deflater::StreamDeleter::operator()(z_stream_s* stream) const {

@@ -51,6 +51,7 @@ public:
 private:
     InflateResult run(std::string_view input, std::string& out, std::size_t max_out);
     InflateResult end_message(InflateResult result);
+    void restart_with_window();
 
     struct StreamDeleter {
         void operator()(z_stream_s* stream) const;

@@ -25,7 +25,7 @@ struct ReaderConfig {
     // Applies to the bytes as received: for compressed messages, the compressed size (the inflater
     // enforces its own limit on the inflated size).
     std::uint64_t max_message_size = 16 * 1024 * 1024;
-    std::uint32_t max_fragments = 1024;  // frames per data message
+    std::uint32_t max_fragments = 1u << 20;  // frames per data message (WsOptions says why)
 };
 
 // What the reader reports. A virtual interface: one indirect call per message or control frame costs

@@ -319,11 +319,10 @@ void WsSession::on_control(ws::Opcode opcode, std::string_view payload) {
 
 void WsSession::end_socket() {
     if (!socket_) return;
+    // A peer that stops reading must not keep a closing WebSocket (and its buffered bytes) longer than
+    // close_timeout; one that keeps reading gets the rest.
     const std::uint64_t bound = ms(options().close_timeout);
-    socket_->end(bound);
-    // Socket::end waits up to 10 s for a stalled write; a peer that never reads must not keep a closing
-    // WebSocket (and its buffered bytes) longer than close_timeout. Write progress still extends it.
-    socket_->set_timeout(bound);
+    socket_->end(bound, bound);
 }
 
 void WsSession::on_eof() {

@@ -35,6 +35,25 @@ std::string sample_text(std::size_t size, unsigned seed) {
     return out;
 }
 
+// Raw DEFLATE of `input` by plain zlib, ended with `flush` (Z_SYNC_FLUSH keeps the 00 00 ff ff tail), with an
+// optional history the stream may refer back into.
+std::string zlib_compress(std::string input, int flush, std::string history = {}) {
+    z_stream z{};
+    REQUIRE(deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+    if (!history.empty())
+        deflateSetDictionary(&z, reinterpret_cast<Bytef*>(history.data()), static_cast<uInt>(history.size()));
+    std::string c(input.size() + 256, '\0');
+    z.next_in = reinterpret_cast<Bytef*>(input.data());
+    z.avail_in = static_cast<uInt>(input.size());
+    z.next_out = reinterpret_cast<Bytef*>(c.data());
+    z.avail_out = static_cast<uInt>(c.size());
+    const int rc = deflate(&z, flush);
+    CHECK((rc == Z_OK || rc == Z_STREAM_END));
+    c.resize(c.size() - z.avail_out);
+    deflateEnd(&z);
+    return c;
+}
+
 std::string compress(Deflater& d, std::string_view message) {
     std::string out;
     REQUIRE(d.deflate(message, out));
@@ -217,23 +236,57 @@ TEST_SUITE("ws.deflate") {
 
     TEST_CASE("a message ending with a BFINAL block is accepted and the stream restarts") {
         // Some senders finish each message with a final block instead of a sync flush (RFC 7692 7.2.3.4).
-        z_stream z{};
-        REQUIRE(deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK);
-        std::string input = "Hello, final block";
-        std::string c(256, '\0');
-        z.next_in = reinterpret_cast<Bytef*>(input.data());
-        z.avail_in = static_cast<uInt>(input.size());
-        z.next_out = reinterpret_cast<Bytef*>(c.data());
-        z.avail_out = static_cast<uInt>(c.size());
-        REQUIRE(deflate(&z, Z_FINISH) == Z_STREAM_END);
-        c.resize(c.size() - z.avail_out);
-        deflateEnd(&z);
-
+        const std::string input = "Hello, final block";
+        const std::string c = zlib_compress(input, Z_FINISH);
         Inflater i(15, false);
         CHECK(decompress(i, c) == input);
         CHECK(decompress(i, kHello) == "Hello");
         std::string out;
         CHECK(i.inflate(c + "junk", out, 1000) == InflateResult::Corrupt);  // bytes after the final block
+    }
+
+    TEST_CASE("after a BFINAL message, the next one may still refer back into it (context takeover)") {
+        const std::string first = "a message the next one repeats: " + sample_text(2000, 7);
+        const std::string second = sample_text(2000, 7) + " and a little more";
+        // The second message as a sender keeping the window would make it: compressed with the first as history.
+        const std::string c2 = zlib_compress(second, Z_SYNC_FLUSH, first);
+        REQUIRE(c2.ends_with(bytes({0x00, 0x00, 0xff, 0xff})));
+        REQUIRE(c2.size() < 200);  // it does refer back
+        const std::string tail_removed = c2.substr(0, c2.size() - 4);
+
+        Inflater i(15, false);
+        CHECK(decompress(i, zlib_compress(first, Z_FINISH)) == first);
+        CHECK(decompress(i, tail_removed) == second);
+        // Without context takeover there is no window to refer to.
+        Inflater fresh(15, true);
+        CHECK(decompress(fresh, zlib_compress(first, Z_FINISH)) == first);
+        std::string out;
+        CHECK(fresh.inflate(tail_removed, out, 1 << 20) == InflateResult::Corrupt);
+    }
+
+    TEST_CASE("a message cut inside a block is corrupt, and the next message is read afresh") {
+        Inflater i(15, false);
+        std::string out;
+        // A stored block announcing 10 bytes that carries 5: the tail would be taken as 4 more of them.
+        CHECK(i.inflate(bytes({0x00, 0x0a, 0x00, 0xf5, 0xff, '0', '1', '2', '3', '4'}), out, 1000) ==
+              InflateResult::Corrupt);
+        CHECK(decompress(i, kHello) == "Hello");
+        // A compressed stream cut before its flush. About one cut in ten is a valid stream by chance: in a dynamic
+        // block the tail's zero bits decode as the commonest symbol and its one bits often as the end of block (the
+        // rarest code, hence the longest, all ones). No receiver can tell those apart; the others must be caught.
+        const std::string whole = zlib_compress(sample_text(3000, 3), Z_SYNC_FLUSH);
+        int cuts = 0, caught = 0;
+        for (std::size_t cut = 1; cut + 5 < whole.size(); ++cut, ++cuts) {
+            Inflater j(15, false);
+            out.clear();
+            caught += j.inflate(std::string_view(whole).substr(0, cut), out, 1 << 20) == InflateResult::Corrupt;
+        }
+        CHECK(caught >= cuts * 85 / 100);
+        // A complete empty stored block left on (the sender did not remove the tail): the appended tail then
+        // starts another block it cannot finish.
+        Inflater k(15, false);
+        out.clear();
+        CHECK(k.inflate(bytes({0x00, 0x00, 0x00, 0xff, 0xff}), out, 1000) == InflateResult::Corrupt);
     }
 
     TEST_CASE("streams survive a move and small memLevels work") {

@@ -159,9 +159,14 @@ TEST_CASE("default limits") {
     CHECK(config.role == Role::Server);
     CHECK_FALSE(config.rsv1_allowed);
     CHECK(config.max_message_size == 16u * 1024 * 1024);
-    CHECK(config.max_fragments == 1024u);
-    CHECK_READS(empty_fragments(1024), config, "binary:");
-    CHECK_READS(empty_fragments(1025) + ping("ignored"), config, "error:1009");
+    CHECK(config.max_fragments == 1u << 20);
+    // Autobahn 9.3.1: 4 MiB in 64-byte fragments.
+    std::string autobahn = text(std::string(64, 'a'), false);
+    for (int i = 1; i < 65536; ++i) autobahn += more(std::string(64, 'a'), i == 65535);
+    CHECK(read_log(autobahn, config, Split::Whole) == "text:<4194304 bytes>");
+    // At the bound and one frame past it (whole: a million frames byte by byte would only be slow).
+    CHECK(read_log(empty_fragments(1 << 20), config, Split::Whole) == "binary:");
+    CHECK(read_log(empty_fragments((1 << 20) + 1) + ping("ignored"), config, Split::Whole) == "error:1009");
 }
 
 TEST_CASE("zero copy: a whole message inside the buffer is a view into it") {
