@@ -102,6 +102,21 @@ TEST_CASE("a key that is not base64 of 16 bytes gets 400") {
     CHECK(missing->status == 400);
 }
 
+TEST_CASE("a key or a version sent twice is refused (RFC 6455 11.3.1, 11.3.5)") {
+    HandshakeServer s;
+    const std::string other = "AQIDBAUGBwgJCgsMDQ4PEA==";
+    auto two_keys = ask(s.port(), "/echo", headers_with("13", kKey) + "Sec-WebSocket-Key: " + other + "\r\n");
+    REQUIRE(two_keys);
+    CHECK(two_keys->status == 400);
+    auto same_key_twice = ask(s.port(), "/echo", headers_with("13", kKey) + "Sec-WebSocket-Key: " + kKey + "\r\n");
+    REQUIRE(same_key_twice);
+    CHECK(same_key_twice->status == 400);
+    auto two_versions = ask(s.port(), "/echo", headers_with("13", kKey) + "Sec-WebSocket-Version: 8\r\n");
+    REQUIRE(two_versions);
+    CHECK(two_versions->status == 426);
+    CHECK(two_versions->header("sec-websocket-version") == "13");
+}
+
 TEST_CASE("Connection is a case-insensitive token list") {
     HandshakeServer s;
     for (const std::string connection : {"keep-alive, Upgrade", "upgrade", "Keep-Alive,UPGRADE"}) {

@@ -78,10 +78,12 @@ bool WsEndpoints::upgrade(Request& req, Response& res, Socket& socket, char* res
     const Entry* e = find(req.path());
     if (!e) return false;
     const WsRoute& route = e->route->route;
-    // Repeated headers count as one comma-separated list (RFC 9110 5.3).
+    // Repeated headers count as one comma-separated list (RFC 9110 5.3). A repeated key or version therefore fails
+    // its check, as RFC 6455 11.3 allows each only once in a request.
     std::string connection = req.header_all("connection"), upgrade = req.header_all("upgrade"),
                 protocols = req.header_all("sec-websocket-protocol"),
-                extensions = req.header_all("sec-websocket-extensions");
+                extensions = req.header_all("sec-websocket-extensions"),
+                version = req.header_all("sec-websocket-version"), key = req.header_all("sec-websocket-key");
     ws::UpgradeRequest ur;
     ur.method = req.method();
     ur.http_major = req.http_major();
@@ -89,8 +91,8 @@ bool WsEndpoints::upgrade(Request& req, Response& res, Socket& socket, char* res
     ur.host = req.header("host");
     ur.connection = connection;
     ur.upgrade = upgrade;
-    ur.version = req.header("sec-websocket-version");
-    ur.key = req.header("sec-websocket-key");
+    ur.version = version;
+    ur.key = key;
     ur.protocol = protocols;
     ur.extensions = extensions;
     ur.origin = req.header("origin");
