@@ -102,6 +102,15 @@ TEST_CASE("GET /api/hello/:name answers JSON with the name percent-decoded") {
     CHECK(r.header("content-type") == "application/json; charset=utf-8");
     CHECK(nlohmann::json::parse(r.body) == nlohmann::json{{"hello", "J\xC3\xBCrgen M/2"}});
     CHECK(nlohmann::json::parse(demo.request("GET", "/api/hello/world").body)["hello"] == "world");
+    // A name that does not decode to UTF-8 still gets valid JSON, with U+FFFD for each bad sequence.
+    for (const char* target : {"/api/hello/%FF", "/api/hello/a%C0%AEb", "/api/hello/\xff"}) {
+        INFO("target: ", target);
+        auto bad = demo.request("GET", target);
+        CHECK(bad.status == 200);
+        auto j = nlohmann::json::parse(bad.body, nullptr, false);
+        REQUIRE(j.is_object());
+        CHECK(j["hello"].get<std::string>().find("\xEF\xBF\xBD") != std::string::npos);
+    }
     demo.stop();
 }
 
@@ -126,6 +135,20 @@ TEST_CASE("POST /api/echo: the same JSON back, 400 JSON error for invalid JSON, 
     auto big = demo.request("POST", "/api/echo", "Content-Type: application/json\r\n",
                             "\"" + std::string(2 * 1024 * 1024, 'x') + "\"");
     CHECK(big.status == 413);
+    // Nesting: 512 levels come back; a small body nested deeper is refused before it can exhaust the stack.
+    const std::string deep_ok = std::string(512, '[') + std::string(512, ']');
+    CHECK(demo.request("POST", "/api/echo", "Content-Type: application/json\r\n", deep_ok).body == deep_ok);
+    for (const std::size_t depth : {513, 100000}) {
+        INFO("depth: ", depth);
+        auto deep = demo.request("POST", "/api/echo", "Content-Type: application/json\r\n",
+                                 std::string(depth, '[') + std::string(depth, ']'));
+        CHECK(deep.status == 400);
+        CHECK(nlohmann::json::parse(deep.body, nullptr, false).contains("error"));
+    }
+    // Brackets inside strings are not nesting.
+    const std::string in_string = "[\"" + std::string(2000, '[') + "\\\"\"]";
+    CHECK(demo.request("POST", "/api/echo", "Content-Type: application/json\r\n", in_string).body == in_string);
+    CHECK(demo.request("GET", "/api/hello/alive").status == 200);
     demo.stop();
 }
 

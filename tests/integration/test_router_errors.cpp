@@ -49,7 +49,7 @@ struct Fixture {
               app.get("/async-next-err", [&app](duplex::Request&, duplex::Response&, duplex::Next next) {
                   app.loop().set_timeout(std::chrono::milliseconds(20), [next] { next(duplex::Error(503, "later")); });
               });
-              app.post("/json", duplex::body::json({.limit = 64}),
+              app.post("/json", duplex::body::json({.limit = 64, .max_depth = 3}),
                        [](duplex::Request& req, duplex::Response& res) { res.json({{"got", req.json()}}); });
 
               // Errors under /handled are answered by an error layer; the first one passes on what it cannot use.
@@ -151,6 +151,11 @@ TEST_CASE("body::json: parsed value, 400 for invalid or empty JSON, 413 over its
     CHECK(fetch(f.port(), "POST", "/json", "", "").status == 400);
     auto big = fetch(f.port(), "POST", "/json", "", "[" + std::string(100, '1') + "]");
     CHECK(big.status == 413);
+    CHECK(fetch(f.port(), "POST", "/json", "", R"([{"a":[1]}])").status == 200);
+    auto deep = fetch(f.port(), "POST", "/json", "", R"([{"a":[[1]]}])");
+    CHECK(deep.status == 400);
+    CHECK(deep.body.find("JSON body nested deeper than 3 levels") != std::string::npos);
+    CHECK(fetch(f.port(), "POST", "/json", "", R"(["[[[[", {"\"[[": "{{{{"}])").status == 200);
     CHECK(f.server.stop());
 }
 

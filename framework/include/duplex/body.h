@@ -17,10 +17,13 @@ struct JsonOptions {
     // Only parse when Content-Type is JSON (application/json or +json); other requests pass through
     // untouched. Off by default: any body is parsed as JSON.
     bool require_json_type = false;
+    // Deeper nesting of arrays and objects -> 400. Copying or writing a JSON value recurses once per level, so
+    // without a bound a small body ("[[[[...") could overflow the stack when echoed back.
+    std::size_t max_depth = 512;
 };
 
-// Parses the body as JSON into req.json(). Invalid JSON -> Error(400, "invalid JSON: ..."), over the limit
-// -> Error(413). An empty body is invalid JSON too (400).
+// Parses the body as JSON into req.json(). Invalid JSON -> Error(400, "invalid JSON body"), nesting deeper than
+// max_depth -> Error(400), over the limit -> Error(413). An empty body is invalid JSON too (400).
 Middleware json(JsonOptions options = {});
 
 }  // namespace duplex::body

@@ -70,15 +70,13 @@ void Response::send(std::string&& body) { send(std::string_view(body)); }
 void Response::json(const nlohmann::json& value) {
     // One serializer per thread writing into a buffer that keeps its capacity: no allocation and no locale
     // lookup per reply (json::dump builds both every call). No user code runs during dump(), so the shared
-    // buffer cannot be re-entered.
+    // buffer cannot be re-entered. Strings often come from the client (a decoded path parameter): bytes that
+    // are not UTF-8 become U+FFFD instead of failing the reply.
     thread_local std::string text;
-    thread_local nlohmann::detail::serializer<nlohmann::json> out(nlohmann::detail::output_adapter<char>(text), ' ');
+    thread_local nlohmann::detail::serializer<nlohmann::json> out(nlohmann::detail::output_adapter<char>(text), ' ',
+                                                                  nlohmann::json::error_handler_t::replace);
     text.clear();
-    try {
-        out.dump(value, false, false, 0);
-    } catch (const nlohmann::json::exception& e) {  // invalid UTF-8 in a string: a server bug, not the client's
-        throw Error(500, std::string("response JSON could not be serialized: ") + e.what());
-    }
+    out.dump(value, false, false, 0);
     if (!ex_->headers_sent) set("Content-Type", "application/json; charset=utf-8");
     detail::send_whole(*ex_, text);
     detail::release_if_over(text, detail::scratch_keep_bytes);
