@@ -46,10 +46,12 @@ bool weak_match_any(std::string_view list, std::string_view etag) noexcept {
 }
 
 // If-Range holds either an entity-tag or an HTTP-date; the Range applies only when it still describes the file.
+// An entity-tag must match strongly (RFC 9110 13.1.5): a weak tag, on either side, never does.
 bool if_range_allows(const FileValidators& file, const RequestConditions& request) noexcept {
     const std::string_view value = request.if_range;
     if (value.empty()) return true;
-    if (value.starts_with('"') || value.starts_with("W/")) return weak_match_any(value, file.etag);
+    if (value.starts_with("W/")) return false;
+    if (value.starts_with('"')) return !file.etag.starts_with("W/") && value == file.etag;
     const std::optional<std::time_t> date = parse_http_date(value, request.now);
     return date && *date == file.last_modified;
 }

@@ -1,5 +1,6 @@
 #include "static/file_sender.h"
 
+#include "http/http_tokens.h"
 #include "http/response_access.h"
 #include "http/response_writer.h"
 #include "static/conditional.h"
@@ -84,11 +85,30 @@ struct BodyStream : std::enable_shared_from_this<BodyStream> {
     }
 };
 
-RequestConditions conditions_of(const Request& req) {
+// A list header sent on several lines is one comma-separated list (RFC 9110 5.3). Joined into `joined` only
+// when it is repeated, so the usual single line costs no copy.
+std::string_view list_header(const Request& req, std::string_view name, std::string& joined) {
+    std::string_view first;
+    int seen = 0;
+    for (std::size_t i = 0; i < req.header_count(); ++i) {
+        const auto [n, v] = req.header_at(i);
+        if (!ascii_iequals(n, name)) continue;
+        if (++seen == 1) {
+            first = v;
+            continue;
+        }
+        if (seen == 2) joined = first;
+        joined.append(", ").append(v);
+    }
+    return seen > 1 ? std::string_view(joined) : first;
+}
+
+// The views point into req, or into `joined` (which must outlive the result).
+RequestConditions conditions_of(const Request& req, std::string (&joined)[2]) {
     RequestConditions c;
     c.method = req.method();
-    c.if_match = req.header("if-match");
-    c.if_none_match = req.header("if-none-match");
+    c.if_match = list_header(req, "if-match", joined[0]);
+    c.if_none_match = list_header(req, "if-none-match", joined[1]);
     c.if_modified_since = req.header("if-modified-since");
     c.if_unmodified_since = req.header("if-unmodified-since");
     c.range = req.header("range");
@@ -101,7 +121,8 @@ RequestConditions conditions_of(const Request& req) {
 
 void send_file(Request& req, Response res, std::shared_ptr<const FileEntry> file) {
     const FileEntry& f = *file;
-    const ServeDecision d = decide_serve({f.identity.size, f.last_modified, f.etag}, conditions_of(req));
+    std::string joined[2];
+    const ServeDecision d = decide_serve({f.identity.size, f.last_modified, f.etag}, conditions_of(req, joined));
     Exchange& ex = ResponseAccess::exchange(res);
     res.status(d.status);
     if (d.status == 304) {

@@ -130,8 +130,12 @@ void ServeStatic::operator()(Request& req, Response& res, Next next) const {
     }
     case sf::LocateStatus::RedirectToDirectory:
         if (s.options.redirect) {
-            std::string location(req.path());
-            location.push_back('/');
+            // Leading slashes (and backslashes, which browsers read as slashes) collapse into one: "//evil.com/.."
+            // names our root, but as a Location it would be another host.
+            std::string_view path = req.path();
+            while (!path.empty() && (path[0] == '/' || path[0] == '\\')) path.remove_prefix(1);
+            std::string location = "/";
+            location.append(path).push_back('/');
             if (!req.query_string().empty()) location.append("?").append(req.query_string());
             res.status(301).set("Location", location).send("Redirecting to " + location + "\n");
             return;

@@ -223,12 +223,24 @@ TEST_CASE("decide_serve: Range is ignored when invalid, multiple, or not on GET"
 }
 
 TEST_CASE("decide_serve: If-Range") {
-    for (std::string_view value : {kEtag, std::string_view("\"3e8-1\""), kLastModified}) {
+    const FileValidators strong{.size = 1000, .last_modified = 784111777, .etag = "\"3e8-1\""};
+    for (const auto& [file, value] : {std::pair{kFile, kLastModified}, std::pair{strong, kLastModified},
+                                      std::pair{strong, std::string_view("\"3e8-1\"")}}) {
         CAPTURE(value);
         RequestConditions r = get();
         r.range = "bytes=0-9";
         r.if_range = value;
-        CHECK(decide_serve(kFile, r).status == 206);
+        CHECK(decide_serve(file, r).status == 206);
+    }
+    // An entity-tag matches only strongly (RFC 9110 13.1.5): never when either side is weak.
+    for (std::string_view value : {kEtag, std::string_view("\"3e8-1\"")}) {
+        CAPTURE(value);
+        RequestConditions r = get();
+        r.range = "bytes=0-9";
+        r.if_range = value;
+        check_full(decide_serve(kFile, r));
+        r.if_range = "W/\"3e8-1\"";
+        check_full(decide_serve(strong, r));
     }
     for (std::string_view value : {std::string_view("\"zzz\""), std::string_view("W/\"3e8-2\""), kEarlier, kLater,
                                    std::string_view("garbage")}) {
