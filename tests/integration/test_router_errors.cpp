@@ -84,6 +84,11 @@ TEST_CASE("a thrown exception becomes a 500 without its details, JSON when the c
     CHECK(text.status == 500);
     CHECK(text.header("content-type") == "text/plain; charset=utf-8");
     CHECK(text.body == "Internal Server Error\n");
+    CHECK(text.header("x-content-type-options") == "nosniff");
+    auto missing = fetch(f.port(), "GET", "/<script>alert(1)</script>");
+    CHECK(missing.status == 404);
+    CHECK(missing.header("content-type") == "text/plain; charset=utf-8");
+    CHECK(missing.header("x-content-type-options") == "nosniff");  // the path is echoed: no sniffing into HTML
     auto json = fetch(f.port(), "GET", "/throw/std", "Accept: application/json\r\n");
     CHECK(json.status == 500);
     CHECK(json.header("content-type") == "application/json; charset=utf-8");

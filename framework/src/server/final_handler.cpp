@@ -9,7 +9,8 @@ namespace duplex::detail {
 namespace {
 
 void answer(Request& req, Response& res, int status, const std::string& message) {
-    res.status(status);
+    // The message may echo the request's path: never let a browser sniff it into HTML.
+    res.status(status).set("X-Content-Type-Options", "nosniff");
     if (req.header("accept").find("json") != std::string_view::npos) {
         res.json({{"error", message}});
     } else {
