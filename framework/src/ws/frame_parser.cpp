@@ -65,7 +65,9 @@ std::string_view FrameParser::start_violation(const unsigned char* bytes) const 
         if (!rsv1_allowed_) return "RSV1 set without a negotiated extension";
     }
     if (control && (b0 & fin_bit) == 0) return "fragmented control frame";
-    if (control && (b1 & length_bits) > max_control_payload) return "control frame payload over 125 bytes";
+    // The 7-bit field must hold a control frame's length: 126 and 127 announce an extended length, which only a
+    // payload over 125 bytes may use (RFC 6455 5.2: minimal encoding; 5.5: at most 125).
+    if (control && (b1 & length_bits) > max_control_payload) return "control frame length not in 7 bits";
     const bool masked = (b1 & mask_bit) != 0;
     if (role_ == Role::Server && !masked) return "unmasked frame from a client";
     if (role_ == Role::Client && masked) return "masked frame from a server";

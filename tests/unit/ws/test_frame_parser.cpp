@@ -156,6 +156,9 @@ TEST_CASE("header rules: each violation closes with 1002 and stops the reader") 
         CHECK_READS(client_frame(Opcode::Ping, std::string(125, 'p')), server_config(), "ping:<125 bytes>");
         CHECK_READS(client_frame(Opcode::Ping, std::string(126, 'p')) + valid_ping, server_config(), "error:1002");
         CHECK_READS(client_frame(Opcode::Pong, std::string(70000, 'p')) + valid_ping, server_config(), "error:1002");
+        // Five bytes, but with a 16-bit length: a control frame's length must be in the 7-bit field.
+        CHECK_READS(bytes({0x89, 0xfe, 0x00, 0x05, 0, 0, 0, 0, 'p', 'p', 'p', 'p', 'p'}) + valid_ping, server_config(),
+                    "error:1002");
     }
     SUBCASE("a server refuses unmasked frames, a client refuses masked ones") {
         CHECK_READS(server_frame(Opcode::Text, "hi") + valid_ping, server_config(), "error:1002");
