@@ -228,6 +228,9 @@ void Socket::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
             else s->pause_reading();  // nothing more to read; the shutdown callback closes
             return;
         }
+        // Nothing more can come: a later end() then closes once its bytes are out, without lingering for an EOF
+        // that is already here (a connect-and-close storm would otherwise hold each descriptor for the linger).
+        s->pause_reading();
         auto keep = s->protocol_;
         if (keep) keep->on_eof();
         else s->close();
