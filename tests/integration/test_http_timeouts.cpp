@@ -1,6 +1,7 @@
 // Timeouts of HttpOptions through a real server: a slowloris head (header_timeout, counted from the first
-// byte however slowly the rest drips), a stalled body (body_timeout) and an idle keep-alive connection
-// (idle_timeout). Bounds are small (300 ms) so the suite stays fast.
+// byte however slowly the rest drips), a stalled body (body_timeout), an idle keep-alive connection
+// (idle_timeout), and answers the peer does not read (send_timeout: a pause is not idleness, a stall ends).
+// Bounds are small (300 ms) so the suite stays fast.
 #include "support/raw_client.h"
 #include "support/server_thread.h"
 
@@ -21,11 +22,13 @@ duplex::HttpOptions short_timeouts() {
     opt.header_timeout = 300ms;
     opt.body_timeout = 300ms;
     opt.idle_timeout = 300ms;
+    opt.send_timeout = 300ms;
     return opt;
 }
 
 void hello_route(duplex::App& app, duplex::WsServer&) {
     app.all("/hello", [](duplex::Request& req, duplex::Response& res) { res.send("hi " + std::string(req.body())); });
+    app.get("/kilo", [](duplex::Request&, duplex::Response& res) { res.send(std::string(1024, 'k')); });
 }
 
 }  // namespace
@@ -122,6 +125,45 @@ TEST_CASE("a busy keep-alive connection is not closed while requests keep coming
         REQUIRE(r);
         CHECK(r->status == 200);
     }
+    CHECK(server.stop());
+}
+
+TEST_CASE("a pipelining client that pauses reading longer than idle_timeout still gets every answer") {
+    duplex::HttpOptions opt = short_timeouts();
+    opt.send_timeout = 3s;
+    ServerThread server(hello_route, opt);
+    RawClient c(server.http_port());
+    // 8 MiB of answers: far more than the socket buffers hold, so the server stops reading and waits.
+    constexpr int kRequests = 8000;
+    std::string burst;
+    for (int i = 0; i < kRequests; ++i) burst += "GET /kilo HTTP/1.1\r\nHost: t\r\n\r\n";
+    REQUIRE(c.send(burst));
+    std::this_thread::sleep_for(1s);  // idle_timeout passes three times over
+    int answered = 0;
+    for (; answered < kRequests; ++answered) {
+        auto r = c.read_response(2s);
+        if (!r || r->status != 200 || r->body.size() != 1024) break;
+    }
+    CHECK(answered == kRequests);
+    CHECK(server.stop());
+}
+
+TEST_CASE("answers the peer takes nothing of are dropped after send_timeout, counted from the last progress") {
+    ServerThread server(hello_route, short_timeouts());
+    RawClient c(server.http_port());
+    std::string burst;
+    for (int i = 0; i < 8000; ++i) burst += "GET /kilo HTTP/1.1\r\nHost: t\r\n\r\n";
+    REQUIRE(c.send(burst));
+    // Read a little now and then, more often than send_timeout: the connection stays.
+    for (int i = 0; i < 6; ++i) {
+        std::this_thread::sleep_for(200ms);
+        CHECK_FALSE(c.recv_some(100ms).empty());
+        c.buffer().clear();
+    }
+    // Then nothing: the server ends the connection once send_timeout passes without progress. (Reading it
+    // afterwards drains what the kernel still held, then reaches the close.)
+    std::this_thread::sleep_for(1500ms);
+    CHECK(c.wait_closed(5s));
     CHECK(server.stop());
 }
 

@@ -19,6 +19,10 @@ struct HttpOptions {
     std::chrono::milliseconds header_timeout{10000};    // a request's head must arrive within -> 408, closed
     std::chrono::milliseconds body_timeout{30000};      // max silence between body bytes -> 408, closed
     std::chrono::milliseconds idle_timeout{5000};       // keep-alive connection with nothing to do -> closed
+    // Answers owed but the peer takes none of their bytes for this long -> closed. Any progress restarts it, so
+    // a slow reader or a pipelining client that pauses keeps its answers; an application still working on one
+    // is never cut.
+    std::chrono::milliseconds send_timeout{30000};
     std::chrono::milliseconds shutdown_timeout{5000};   // graceful close: in-flight responses get this long
 };
 

@@ -103,7 +103,7 @@ void HttpSession::feed(char* data, std::size_t len) {
         socket_->set_timeout(static_cast<std::uint64_t>(options().body_timeout.count()));
         break;
     case RequestParser::Phase::Idle:
-        socket_->set_timeout(queue_.empty() ? static_cast<std::uint64_t>(options().idle_timeout.count()) : 0);
+        arm_wait_timer();
         break;
     }
 }
@@ -248,8 +248,7 @@ void HttpSession::advance() {
             socket_->end();
             return;
         }
-        if (!in_feed_ && parser_.phase() == RequestParser::Phase::Idle)
-            socket_->set_timeout(static_cast<std::uint64_t>(options().idle_timeout.count()));
+        if (!in_feed_ && parser_.phase() == RequestParser::Phase::Idle) arm_wait_timer();
     }
     // Paused on the pipeline bound: parse what waited now that there is room.
     if (!in_feed_ && !pending_in_.empty() && queue_.size() < options().max_pipelined) {
@@ -302,13 +301,30 @@ void HttpSession::on_drain() {
     }
 }
 
+void HttpSession::arm_wait_timer() {
+    unsent_mark_ = SIZE_MAX;
+    const std::chrono::milliseconds t = queue_.empty() ? options().idle_timeout : options().send_timeout;
+    socket_->set_timeout(static_cast<std::uint64_t>(t.count()));
+}
+
 void HttpSession::on_timeout() {
     if (!socket_) return;
-    if (parser_.phase() != RequestParser::Phase::Idle) {
+    // A head or body cut by a read is only late if we were reading: not while answers hold reading back.
+    const bool we_stopped_reading = !pending_in_.empty() || socket_->backlogged();
+    if (parser_.phase() != RequestParser::Phase::Idle && !we_stopped_reading) {
         fail(408, "Request Timeout");
         return;
     }
-    if (queue_.empty()) socket_->close();  // idle keep-alive connection: nothing owed, nothing to linger for
+    // Answers the peer has not read yet (a pipelining client may pause reading) are a write that waits, not
+    // idleness: it may go on while the peer takes bytes. An answer the application still works on waits too.
+    const std::size_t unsent = socket_->unsent_bytes();
+    const bool working = unsent == 0 && !queue_.empty();
+    if (working || (unsent > 0 && unsent < unsent_mark_)) {
+        unsent_mark_ = working ? SIZE_MAX : unsent;
+        socket_->set_timeout(static_cast<std::uint64_t>(options().send_timeout.count()));
+        return;
+    }
+    socket_->close();  // idle, or the peer took nothing for send_timeout: nothing to linger for
 }
 
 void HttpSession::on_closed(int) {

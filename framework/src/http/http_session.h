@@ -61,6 +61,8 @@ private:
     void upgrade(char* rest, std::size_t n);
     void fail(int status, std::string_view why);
     void advance();
+    // Between requests: idle_timeout with nothing owed, send_timeout while answers are owed.
+    void arm_wait_timer();
     void stop_parsing();
     void detach_all();
     std::shared_ptr<Exchange> fresh_exchange();
@@ -77,6 +79,8 @@ private:
     std::string pending_in_;                  // unparsed bytes while reading is paused
     std::string remote_;                      // the peer's "ip:port", computed on first use
     bool parsing_stopped_ = false;            // after an error, Connection: close, upgrade or shutdown
+    // What the socket still had to send when send_timeout was last armed (SIZE_MAX: nothing measured yet).
+    std::size_t unsent_mark_ = SIZE_MAX;
     bool peer_eof_ = false;
     bool closed_ = false;
     bool in_feed_ = false;

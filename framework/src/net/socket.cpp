@@ -261,13 +261,12 @@ void Socket::watch_progress() {
 }
 
 std::size_t Socket::unsent_bytes() const {
-    // libuv's queue and the kernel's (not yet acknowledged): the kernel's alone moves while a large send buffer
-    // drains, and libuv's only in steps of a third of it.
+    // The kernel's part alone moves while a large send buffer drains; libuv's only in steps of a third of it.
     int in_kernel = 0;
     uv_os_fd_t fd;
     if (uv_fileno(reinterpret_cast<const uv_handle_t*>(&tcp_), &fd) != 0 || ::ioctl(fd, TIOCOUTQ, &in_kernel) != 0)
         in_kernel = 0;
-    return tcp_.write_queue_size + static_cast<std::size_t>(std::max(in_kernel, 0));
+    return buffered_amount() + static_cast<std::size_t>(std::max(in_kernel, 0));
 }
 
 namespace {

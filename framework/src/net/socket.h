@@ -87,6 +87,11 @@ public:
 
     // Bytes accepted by write() and not yet handed to the kernel.
     std::size_t buffered_amount() const;
+    // buffered_amount() plus what the kernel still holds unacknowledged: it falls whenever the peer reads, also
+    // in the middle of one large write (one ioctl; for timers, not per message).
+    std::size_t unsent_bytes() const;
+    // Reading stopped because more than the protocol's read_backlog_limit waits to be sent.
+    bool backlogged() const { return backlogged_; }
 
     void pause_reading();
     void resume_reading();
@@ -122,7 +127,6 @@ private:
     static void on_close(uv_handle_t* h);
     void expire();
     void watch_progress();  // ending with a write in flight: the deadline for the peer to take some of it
-    std::size_t unsent_bytes() const;
     // The output side, borrowed from the loop's spares on first use.
     SocketOutput& output();
     // Called by the loop after it flushed the socket and on its tick: an idle socket (nothing queued, nothing
