@@ -77,7 +77,8 @@ void check_complete(const duplex::Request& req, const HttpOptions& limits) {
 }
 
 bool is_documented_error(int status) {
-    return status == 400 || status == 413 || status == 414 || status == 417 || status == 431;
+    return status == 400 || status == 413 || status == 414 || status == 417 || status == 431 || status == 501 ||
+           status == 505;
 }
 
 // Feeds one piece the way HttpSession::feed does. Returns false once the parser reported an error.

@@ -33,12 +33,13 @@ def http_request():
         'upgrade': b'GET /ws HTTP/1.1\r\nHost: a\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n'
                    b'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n\x81\x85abcd',
         'http10': b'GET / HTTP/1.0\r\n\r\n',
-        'absolute': b'OPTIONS http://example.com:8080/p?q HTTP/1.1\r\nHost: example.com\r\n\r\nOPTIONS * HTTP/1.1\r\n\r\n',
+        'absolute': b'OPTIONS http://example.com:8080/p?q HTTP/1.1\r\nHost: example.com\r\n\r\n'
+                    b'OPTIONS * HTTP/1.1\r\nHost: example.com\r\n\r\n',
         'folded-dup': b'GET / HTTP/1.1\r\nHost: a\r\nX-A: 1 \r\nx-a:2\r\nCookie: a=b\r\n\r\n',
         'bad-method': b'G@T / HTTP/1.1\r\n\r\n',
         'bad-header': b'GET / HTTP/1.1\r\nHost a\r\n\r\n',
         'smuggle': b'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
-        'bad-expect': b'POST / HTTP/1.1\r\nExpect: nothing\r\nContent-Length: 1\r\n\r\nx',
+        'bad-expect': b'POST / HTTP/1.1\r\nHost: a\r\nExpect: nothing\r\nContent-Length: 1\r\n\r\nx',
     }
     for name, stream in seeds.items():
         write('http_request', name, stream + bytes([0]) + u16_tail(len(stream) // 2))

@@ -64,8 +64,9 @@ TEST_CASE("414 for a request-target over max_url_bytes") {
 
 TEST_CASE("431 for header bytes over the limit and for too many header lines") {
     EchoServer s;
-    expect_error_and_close(s.port(), "GET /echo HTTP/1.1\r\nX-Big: " + std::string(1100, 'h') + "\r\n\r\n", 431);
-    std::string many = "GET /echo HTTP/1.1\r\n";
+    expect_error_and_close(s.port(), "GET /echo HTTP/1.1\r\nHost: t\r\nX-Big: " + std::string(1100, 'h') + "\r\n\r\n",
+                           431);
+    std::string many = "GET /echo HTTP/1.1\r\nHost: t\r\n";
     for (int i = 0; i < 11; ++i) many += "X-" + std::to_string(i) + ": v\r\n";
     expect_error_and_close(s.port(), many + "\r\n", 431);
     CHECK(s.handled == 0);
@@ -109,12 +110,13 @@ TEST_CASE("a body exactly at the limit is accepted") {
 
 TEST_CASE("parser errors answer 400 and close; requests before them are still answered") {
     EchoServer s;
-    expect_error_and_close(s.port(), "GET /echo HTTP/1.1\r\nBad Header: x\r\n\r\n", 400);
+    expect_error_and_close(s.port(), "GET /echo HTTP/1.1\r\nHost: t\r\nBad Header: x\r\n\r\n", 400);
     expect_error_and_close(s.port(), "NOT-HTTP\r\n\r\n", 400);
-    expect_error_and_close(s.port(), "GET /echo HTTP/1.1\r\nX: a\x7fz\x01\r\n\r\n", 400);
+    expect_error_and_close(s.port(), "GET /echo HTTP/1.1\r\nHost: t\r\nX: a\x7fz\x01\r\n\r\n", 400);
 
     RawClient c(s.port());
-    REQUIRE(c.send("POST /echo HTTP/1.1\r\nContent-Length: 2\r\n\r\nok" "GET /echo HTTP/1.1\r\nA B: c\r\n\r\n"));
+    REQUIRE(c.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2\r\n\r\nok"
+                   "GET /echo HTTP/1.1\r\nHost: t\r\nA B: c\r\n\r\n"));
     auto first = c.read_response();
     REQUIRE(first);
     CHECK(first->status == 200);
@@ -163,7 +165,8 @@ TEST_CASE("Expect: 100-continue over the body limit gets 413 and no 100; other e
     REQUIRE(r);
     CHECK(r->status == 413);
     CHECK(c.wait_closed(2s));
-    expect_error_and_close(s.port(), "PUT /echo HTTP/1.1\r\nContent-Length: 1\r\nExpect: teapot\r\n\r\nz", 417);
+    expect_error_and_close(s.port(), "PUT /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nExpect: teapot\r\n\r\nz",
+                           417);
     CHECK(s.handled == 0);
     CHECK(s.server.stop());
 }
@@ -172,11 +175,12 @@ TEST_CASE("a failing connection does not disturb another one mid-request") {
     EchoServer s;
     RawClient good(s.port());
     REQUIRE(good.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 6\r\n\r\nhal"));
-    expect_error_and_close(s.port(), "GET /echo HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", 400);
-    expect_error_and_close(s.port(), "GET /echo HTTP/1.1\r\nX: " + std::string(2000, 'x') + "\r\n\r\n", 431);
+    expect_error_and_close(s.port(), "GET /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n",
+                           400);
+    expect_error_and_close(s.port(), "GET /echo HTTP/1.1\r\nHost: t\r\nX: " + std::string(2000, 'x') + "\r\n\r\n", 431);
     {
         RawClient rude(s.port());
-        REQUIRE(rude.send("POST /echo HTTP/1.1\r\nContent-Length: 100\r\n\r\npartial"));
+        REQUIRE(rude.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 100\r\n\r\npartial"));
         rude.reset();
     }
     REQUIRE(good.send("f!!"));

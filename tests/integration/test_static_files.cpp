@@ -163,7 +163,8 @@ TEST_CASE("HEAD has the GET headers and no body; Range is ignored on HEAD (RFC 9
     auto get = fetch(port, "/digits.txt");
     RawClient c(port);
     REQUIRE(c.send("HEAD /digits.txt HTTP/1.1\r\nHost: t\r\n\r\n"
-                   "HEAD /digits.txt HTTP/1.1\r\nRange: bytes=0-1\r\n\r\nGET /style.css HTTP/1.1\r\n\r\n"));
+                   "HEAD /digits.txt HTTP/1.1\r\nHost: t\r\nRange: bytes=0-1\r\n\r\n"
+                   "GET /style.css HTTP/1.1\r\nHost: t\r\n\r\n"));
     auto head = c.read_response(5s, true);
     auto head_range = c.read_response(5s, true);
     auto after = c.read_response();
@@ -210,7 +211,7 @@ TEST_CASE("mounted at a prefix, with max_age; other methods and misses fall thro
     CHECK(css.header("cache-control") == "public, max-age=60");
     CHECK(fetch(port, "/style.css").status == 404);
     CHECK(fetch(port, "/assets/fallback").body == "route after static");
-    auto post = http_request(port, "POST /assets/style.css HTTP/1.1\r\nContent-Length: 0\r\n\r\n");
+    auto post = http_request(port, "POST /assets/style.css HTTP/1.1\r\nHost: t\r\nContent-Length: 0\r\n\r\n");
     REQUIRE(post);
     CHECK(post->body == "posted");
     CHECK(server.stop());

@@ -14,6 +14,7 @@ struct HttpOptions {
     std::size_t max_header_bytes = 16 * 1024;      // all header names+values -> 431, connection closed
     std::size_t max_header_count = 100;            // more header lines -> 431, connection closed
     std::size_t max_body_bytes = 1024 * 1024;      // request body (Content-Length or chunked) -> 413, closed
+    std::size_t max_chunk_extension_bytes = 16 * 1024;  // all chunk extensions of one body -> 413, closed
     std::size_t max_pipelined = 16;                // responses waiting in order; reading pauses beyond this
     std::size_t write_high_water = 256 * 1024;     // Response::write returns Backpressure above this
     std::chrono::milliseconds header_timeout{10000};    // a request's head must arrive within -> 408, closed

@@ -24,12 +24,13 @@ public:
     using Pairs = std::vector<std::pair<std::string, std::string>>;
 
     std::string_view method() const { return method_; }
-    // The raw request-target as received ("/a%20b?x=1").
+    // The raw request-target as received ("/a%20b?x=1", or "http://host/a?x=1" in absolute-form).
     std::string_view target() const { return view(target_); }
-    // The path part of the target, still percent-encoded (as Express's req.path).
-    std::string_view path() const { return target().substr(0, path_len_); }
+    // The path part of the target, still percent-encoded (as Express's req.path); "/" for an absolute-form
+    // target without one ("http://host").
+    std::string_view path() const { return view(path_); }
     // The part after '?', without it; "" when absent.
-    std::string_view query_string() const;
+    std::string_view query_string() const { return view(query_span_); }
     int http_major() const { return major_; }
     int http_minor() const { return minor_; }
 
@@ -78,7 +79,8 @@ private:
     std::string storage_;  // target and header bytes, one allocation reused across keep-alive requests
     std::vector<HeaderSpan> headers_;
     Span target_;
-    std::size_t path_len_ = 0;
+    Span path_;        // inside target_, or a "/" stored after it (absolute-form without a path)
+    Span query_span_;  // inside target_
     std::size_t mount_offset_ = 0;
     std::uint16_t allow_mask_ = 0;  // methods of routes whose path matched (405 / OPTIONS Allow)
     std::string_view method_;  // points at llhttp's static method names

@@ -172,6 +172,8 @@ void HttpSession::fail(int status, std::string_view why) {
     ex->session = this;
     ex->queued = true;
     ex->keep_alive = false;
+    // The method is known as soon as the request line has it: a HEAD gets its error head without the body.
+    ex->head_only = ex->req.method() == "HEAD";
     ex->req.remote_ = remote();
     queue_.push_back(ex);
     std::string body(why);

@@ -12,7 +12,8 @@ void Request::clear() {
     storage_.clear();
     headers_.clear();
     target_ = {};
-    path_len_ = 0;
+    path_ = {};
+    query_span_ = {};
     mount_offset_ = 0;
     allow_mask_ = 0;
     method_ = {};
@@ -24,11 +25,6 @@ void Request::clear() {
     if (has_json_) json_ = nullptr;
     has_json_ = false;
     remote_.clear();
-}
-
-std::string_view Request::query_string() const {
-    std::string_view t = target();
-    return path_len_ < t.size() ? t.substr(path_len_ + 1) : std::string_view();
 }
 
 std::string_view Request::header(std::string_view name) const {

@@ -1,6 +1,8 @@
 #include "http/request_parser.h"
 
+#include "http/head_rules.h"
 #include "http/http_tokens.h"
+#include "http/url.h"
 
 namespace duplex::detail {
 
@@ -15,6 +17,10 @@ bool all_tchar(const char* at, std::size_t n) {
         if (!is_tchar(at[i])) return false;
     return true;
 }
+
+// llhttp 8.1 knows 0.9, 1.0, 1.1 and 2.0 and refuses the rest with a 400; read leniently (see the constructor),
+// every major but 1 gets 505 here (RFC 9110 15.6.6), and 1.x is served as 1.1 (RFC 9110 2.5).
+bool version_supported(const llhttp_t* p) { return p->http_major == 1; }
 }  // namespace
 
 const llhttp_settings_t RequestParser::settings_ = [] {
@@ -23,6 +29,12 @@ const llhttp_settings_t RequestParser::settings_ = [] {
     s.on_message_begin = on_message_begin;
     s.on_url = on_url;
     s.on_url_complete = on_url_complete;
+    s.on_method_complete = [](llhttp_t* p) {
+        // Known before the target and headers: an error answered while they arrive still sees a HEAD.
+        self(p).target_->method_ = llhttp_method_name(static_cast<llhttp_method_t>(p->method));
+        return 0;
+    };
+    s.on_version_complete = on_version_complete;
     s.on_header_field = on_header_field;
     s.on_header_field_complete = [](llhttp_t* p) {
         auto& r = self(p);
@@ -45,6 +57,12 @@ const llhttp_settings_t RequestParser::settings_ = [] {
         return 0;
     };
     s.on_headers_complete = on_headers_complete;
+    s.on_chunk_header = on_chunk_header;
+    s.on_chunk_extension_name = [](llhttp_t* p, const char*, std::size_t n) { return on_chunk_extension(p, n); };
+    s.on_chunk_extension_value = [](llhttp_t* p, const char*, std::size_t n) { return on_chunk_extension(p, n); };
+    // One byte for the ';' or '=' before each name or value: ";;;;" has no name bytes but must not be free.
+    s.on_chunk_extension_name_complete = [](llhttp_t* p) { return on_chunk_extension(p, 1); };
+    s.on_chunk_extension_value_complete = [](llhttp_t* p) { return on_chunk_extension(p, 1); };
     s.on_body = on_body;
     s.on_message_complete = on_message_complete;
     return s;
@@ -52,6 +70,8 @@ const llhttp_settings_t RequestParser::settings_ = [] {
 
 RequestParser::RequestParser(const HttpOptions& limits) : limits_(limits) {
     llhttp_init(&parser_, HTTP_REQUEST, &settings_);
+    // Any digit.digit version gets through to on_version_complete, which answers 505 or serves it as 1.1.
+    parser_.lenient_flags |= LENIENT_VERSION;
     parser_.data = this;
 }
 
@@ -72,6 +92,8 @@ int RequestParser::on_message_begin(llhttp_t* p) {
     r.header_bytes_ = 0;
     r.in_value_ = true;  // the next field starts a new header line
     r.expect_continue_ = false;
+    r.close_asked_ = false;
+    r.chunks_.reset();
     return 0;
 }
 
@@ -85,11 +107,34 @@ int RequestParser::on_url(llhttp_t* p, const char* at, std::size_t n) {
 }
 
 int RequestParser::on_url_complete(llhttp_t* p) {
-    Request& q = *self(p).target_;
+    auto& r = self(p);
+    Request& q = *r.target_;
     std::string_view t = q.target();
-    std::size_t qpos = t.find('?');
-    q.path_len_ = qpos == std::string_view::npos ? t.size() : qpos;
+    if (p->method == HTTP_CONNECT) {  // authority-form ("host:port"): nothing to split, routed as it is
+        q.path_ = q.target_;
+        return 0;
+    }
+    // Where a view inside the target sits in the request's storage.
+    auto span_of = [&](std::string_view part) {
+        return Request::Span{q.target_.off + static_cast<std::uint32_t>(part.data() - t.data()),
+                             static_cast<std::uint32_t>(part.size())};
+    };
+    std::optional<Target> split = split_target(t);
+    if (!split) return r.limit(400, "Invalid request-target");
+    if (split->form == TargetForm::Asterisk && p->method != HTTP_OPTIONS)  // RFC 9112 3.2.4
+        return r.limit(400, "Asterisk-form is only for OPTIONS");
+    if (split->path.data() >= t.data() && split->path.data() < t.data() + t.size()) {
+        q.path_ = span_of(split->path);
+    } else {  // "http://host" has the path "/" (RFC 9112 3.2.2), kept after the target
+        q.path_ = {static_cast<std::uint32_t>(q.storage_.size()), 1};
+        q.storage_.push_back('/');
+    }
+    q.query_span_ = split->has_query ? span_of(split->query) : Request::Span{};
     return 0;
+}
+
+int RequestParser::on_version_complete(llhttp_t* p) {
+    return version_supported(p) ? 0 : self(p).limit(505, "HTTP Version Not Supported");
 }
 
 int RequestParser::on_header_field(llhttp_t* p, const char* at, std::size_t n) {
@@ -123,9 +168,13 @@ int RequestParser::on_headers_complete(llhttp_t* p) {
     auto& r = self(p);
     Request& q = *r.target_;
     r.phase_ = Phase::Body;
-    q.method_ = llhttp_method_name(static_cast<llhttp_method_t>(p->method));
     q.major_ = p->http_major;
     q.minor_ = p->http_minor;
+    // HTTP/0.9 ("GET /") has no version to complete: it gets here without one.
+    if (!version_supported(p)) return r.limit(505, "HTTP Version Not Supported");
+    HeadVerdict verdict = check_head(q);
+    if (verdict.status != 0) return r.limit(verdict.status, verdict.reason);
+    r.close_asked_ = verdict.close;
     if ((p->flags & F_CONTENT_LENGTH) && p->content_length > r.limits_.max_body_bytes)
         return r.limit(413, "Payload Too Large");
     if (q.has_header("expect")) {
@@ -140,10 +189,27 @@ int RequestParser::on_headers_complete(llhttp_t* p) {
     return 0;
 }
 
+int RequestParser::on_chunk_header(llhttp_t* p) {
+    auto& r = self(p);
+    // Refused when announced, as a Content-Length is: no waiting for a body that can never fit.
+    if (p->content_length > r.limits_.max_body_bytes - r.target_->body_.size())
+        return r.limit(413, "Payload Too Large");
+    r.chunks_.chunk_header(p->content_length);
+    return 0;
+}
+
+int RequestParser::on_chunk_extension(llhttp_t* p, std::size_t n) {
+    auto& r = self(p);
+    return r.chunks_.extension(n, r.limits_.max_chunk_extension_bytes) ? 0
+                                                                        : r.limit(413, "Chunk Extensions Too Large");
+}
+
 int RequestParser::on_body(llhttp_t* p, const char* at, std::size_t n) {
     auto& r = self(p);
     Request& q = *r.target_;
     if (q.body_.size() + n > r.limits_.max_body_bytes) return r.limit(413, "Payload Too Large");
+    if ((p->flags & F_CHUNKED) && !r.chunks_.data(at, n, r.feed_end_))
+        return r.limit(400, "Chunk data not followed by CRLF");
     q.body_.append(at, n);
     return 0;
 }
@@ -151,35 +217,61 @@ int RequestParser::on_body(llhttp_t* p, const char* at, std::size_t n) {
 int RequestParser::on_message_complete(llhttp_t* p) {
     auto& r = self(p);
     r.phase_ = Phase::Idle;
-    r.keep_alive_ = llhttp_should_keep_alive(p) != 0;
+    r.keep_alive_ = llhttp_should_keep_alive(p) != 0 && !r.close_asked_;
+    r.chunked_ = (p->flags & F_CHUNKED) != 0;
     // Pausing after every message lets the caller dispatch outside llhttp's stack and stop at the pipeline
     // bound. An upgrade pauses on its own (HPE_PAUSED_UPGRADE).
     return p->upgrade ? 0 : HPE_PAUSED;
+}
+
+RequestParser::Result RequestParser::fail_now(int status, const char* reason, std::size_t consumed) {
+    error_status_ = status;
+    error_reason_ = reason;
+    return {Kind::Error, consumed, status, reason};
+}
+
+RequestParser::Result RequestParser::scan_method(const char* data, std::size_t len, std::size_t from) {
+    switch (method_scan_.scan(data + from, len - from)) {
+    case 0: return {Kind::NeedMore, len, 0, {}};
+    case 501: return fail_now(501, "Not Implemented", 0);
+    default: return fail_now(400, "Invalid method", 0);
+    }
 }
 
 RequestParser::Result RequestParser::feed(const char* data, std::size_t len) {
     // After an error llhttp returns it again, but with its error position still in the earlier buffer: answer
     // here that nothing of this one was consumed.
     if (error_status_ != 0) return {Kind::Error, 0, error_status_, error_reason_};
+    if (method_scan_.active()) return scan_method(data, len, 0);
+    if (!chunks_.next_buffer(data, len)) return fail_now(400, "Chunk data not followed by CRLF", 0);
+    feed_end_ = data + len;
     llhttp_errno_t err = llhttp_execute(&parser_, data, len);
-    auto consumed = [&] {
-        const char* pos = llhttp_get_error_pos(&parser_);
-        return pos ? static_cast<std::size_t>(pos - data) : len;
-    };
+    // The error position is only meaningful when llhttp stopped (a pause leaves it behind for later calls).
+    const char* pos = err == HPE_OK ? nullptr : llhttp_get_error_pos(&parser_);
+    if (pos == nullptr) pos = data + len;
+    std::size_t n = static_cast<std::size_t>(pos - data);
+    tail_.push(data, n);
     switch (err) {
     case HPE_OK:
         return {Kind::NeedMore, len, 0, {}};
-    case HPE_PAUSED: {
-        std::size_t n = consumed();
+    case HPE_PAUSED:
         llhttp_resume(&parser_);
         if (phase_ == Phase::Body && expect_continue_) {
             expect_continue_ = false;
             return {Kind::ExpectContinue, n, 0, {}};
         }
+        // llhttp takes a bare LF as the end of a chunked body's trailer section; CRLF is the only end
+        // everywhere else (RFC 9112 7.1), so one reading for every hop.
+        if (chunked_ && !tail_.ends_with_crlf()) return fail_now(400, "Trailer section not ended by CRLF", n);
+        tail_.reset();
         return {Kind::Complete, n, 0, {}};
-    }
     case HPE_PAUSED_UPGRADE:
-        return {Kind::Upgrade, consumed(), 0, {}};
+        tail_.reset();
+        return {Kind::Upgrade, n, 0, {}};
+    case HPE_INVALID_METHOD:
+        // Which of 501 and 400 depends on bytes that may not have arrived yet: read on without llhttp.
+        method_scan_.start(is_tchar(tail_.before(data, pos)));
+        return scan_method(data, len, n);
     default:
         // Our own limits set error_status_; llhttp reports them under different errnos depending on the
         // callback (HPE_USER, HPE_CB_HEADERS_COMPLETE), so the status decides, not the errno.
@@ -187,7 +279,7 @@ RequestParser::Result RequestParser::feed(const char* data, std::size_t len) {
             error_status_ = 400;
             error_reason_ = llhttp_get_error_reason(&parser_);
         }
-        return {Kind::Error, consumed(), error_status_, error_reason_};
+        return {Kind::Error, n, error_status_, error_reason_};
     }
 }
 

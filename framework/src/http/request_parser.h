@@ -1,6 +1,7 @@
 // RequestParser: HTTP/1.1 request bytes in, filled duplex::Request out. Wraps llhttp, accumulates its split
 // spans (URL, header names and values, body) into the Request's own storage, and enforces the size limits of
-// HttpOptions with the status each deserves (414, 431, 413, 400, 417).
+// HttpOptions with the status each deserves (414, 431, 413, 400, 417), plus what RFC 9110/9112 ask that
+// llhttp 8.1 leaves out (Host, transfer codings, versions, request-target forms, chunk framing: 400, 501, 505).
 //
 // Pure: no I/O, no clock. Feed it any split of the byte stream, one byte at a time included; it stops after
 // each complete message (and before the body of an `Expect: 100-continue` request) so the caller can act.
@@ -9,6 +10,7 @@
 
 #include "duplex/http_options.h"
 #include "duplex/request.h"
+#include "http/framing_checks.h"
 
 #include <llhttp.h>
 
@@ -54,12 +56,17 @@ private:
     static int on_message_begin(llhttp_t* p);
     static int on_url(llhttp_t* p, const char* at, std::size_t n);
     static int on_url_complete(llhttp_t* p);
+    static int on_version_complete(llhttp_t* p);
     static int on_header_field(llhttp_t* p, const char* at, std::size_t n);
     static int on_header_value(llhttp_t* p, const char* at, std::size_t n);
     static int on_headers_complete(llhttp_t* p);
+    static int on_chunk_header(llhttp_t* p);
+    static int on_chunk_extension(llhttp_t* p, std::size_t n);
     static int on_body(llhttp_t* p, const char* at, std::size_t n);
     static int on_message_complete(llhttp_t* p);
     int limit(int status, const char* reason);
+    Result fail_now(int status, const char* reason, std::size_t consumed);
+    Result scan_method(const char* data, std::size_t len, std::size_t from);
 
     llhttp_t parser_{};
     const HttpOptions& limits_;
@@ -68,7 +75,13 @@ private:
     std::size_t header_bytes_ = 0;
     bool in_value_ = false;
     bool keep_alive_ = true;
+    bool close_asked_ = false;     // a `close` token in a Connection line of this message
+    bool chunked_ = false;         // the message just completed had a chunked body
     bool expect_continue_ = false;
+    const char* feed_end_ = nullptr;  // end of the buffer llhttp is executing
+    ChunkFraming chunks_;
+    MethodScan method_scan_;
+    StreamTail tail_;
     int error_status_ = 0;
     const char* error_reason_ = nullptr;
 };

@@ -1,5 +1,8 @@
 #include "http/url.h"
 
+#include <algorithm>
+#include <array>
+
 namespace duplex::detail {
 namespace {
 
@@ -14,10 +17,69 @@ std::size_t scheme_prefix_length(std::string_view t) noexcept {
     return t.substr(i, 3) == "://" ? i + 3 : 0;
 }
 
+// unreserved and sub-delims of RFC 3986 2.2/2.3: what a reg-name holds besides pct-encoded bytes (and an
+// IPv4address is made of digits and dots, so it needs no rule of its own).
+constexpr std::array<bool, 256> reg_name_table = [] {
+    std::array<bool, 256> t{};
+    for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = true;
+    for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = true;
+    for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = true;
+    for (char c : std::string_view("-._~!$&'()*+,;=")) t[static_cast<unsigned char>(c)] = true;
+    return t;
+}();
+
+bool is_reg_name(std::string_view s) noexcept {
+    for (std::size_t i = 0; i < s.size(); ++i) {
+        if (s[i] == '%') {
+            if (escaped_byte_at(s, i) < 0) return false;
+            i += 2;
+        } else if (!reg_name_table[static_cast<unsigned char>(s[i])]) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool is_hex(char c) noexcept { return hex_digit_value(c) >= 0; }
+
+// The inside of "[...]": an IPv6address (hex digits, colons, and dots of an embedded IPv4 tail; the exact
+// grouping is left to whoever connects to it) or an IPvFuture "v" 1*HEXDIG "." 1*(unreserved / sub-delims / ":").
+bool is_ip_literal(std::string_view s) noexcept {
+    if (!s.empty() && (s[0] == 'v' || s[0] == 'V')) {
+        std::size_t dot = s.find('.');
+        if (dot == std::string_view::npos || dot < 2 || dot + 1 == s.size()) return false;
+        for (char c : s.substr(1, dot - 1))
+            if (!is_hex(c)) return false;
+        for (char c : s.substr(dot + 1))
+            if (c != ':' && !reg_name_table[static_cast<unsigned char>(c)]) return false;
+        return true;
+    }
+    if (s.find(':') == std::string_view::npos) return false;
+    for (char c : s)
+        if (!is_hex(c) && c != ':' && c != '.') return false;
+    return true;
+}
+
 }  // namespace
 
+bool is_valid_host(std::string_view host) noexcept {
+    std::size_t port_colon;
+    if (!host.empty() && host.front() == '[') {
+        const std::size_t close = host.find(']');
+        if (close == std::string_view::npos || !is_ip_literal(host.substr(1, close - 1))) return false;
+        port_colon = close + 1;
+        if (port_colon < host.size() && host[port_colon] != ':') return false;
+    } else {
+        port_colon = std::min(host.find(':'), host.size());
+        if (!is_reg_name(host.substr(0, port_colon))) return false;
+    }
+    for (std::size_t i = port_colon + 1; i < host.size(); ++i)
+        if (!is_digit(host[i])) return false;
+    return true;
+}
+
 std::optional<Target> split_target(std::string_view target) noexcept {
-    if (target.empty()) return std::nullopt;
+    if (target.empty() || target.find('#') != std::string_view::npos) return std::nullopt;
     if (target == "*") return Target{TargetForm::Asterisk, target, {}, false};
 
     Target out;
@@ -26,12 +88,11 @@ std::optional<Target> split_target(std::string_view target) noexcept {
         const std::size_t prefix = scheme_prefix_length(target);
         if (prefix == 0) return std::nullopt;  // authority-form or garbage
         rest = target.substr(prefix);
-        const std::size_t path_start = rest.find_first_of("/?#");
+        const std::size_t path_start = rest.find_first_of("/?");
         if (path_start == 0) return std::nullopt;  // "http:///x" has no host
         rest = path_start == std::string_view::npos ? std::string_view{} : rest.substr(path_start);
         out.form = TargetForm::Absolute;
     }
-    if (const std::size_t hash = rest.find('#'); hash != std::string_view::npos) rest = rest.substr(0, hash);
 
     const std::size_t question = rest.find('?');
     out.path = rest.substr(0, question);

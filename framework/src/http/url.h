@@ -25,9 +25,14 @@ struct Target {
     bool has_query = false;  // tells "/a?" (empty query) from "/a"
 };
 
-// Splits a request-target. A fragment ("#...") is dropped. Returns nullopt for an empty target, authority-form
-// ("host:port") and anything that is neither origin-, absolute- nor asterisk-form.
+// Splits a request-target. Returns nullopt for an empty target, authority-form ("host:port"), a target with a
+// fragment ('#' is not part of a request-target, RFC 9112 3.2) and anything that is neither origin-, absolute- nor
+// asterisk-form.
 std::optional<Target> split_target(std::string_view target) noexcept;
+
+// A Host field value as RFC 9112 3.2 / RFC 3986 3.2.2 allow it: reg-name, IPv4 or "[IPv6]" / "[vX.future]", then
+// an optional ":" port of digits. Empty is valid (a target without authority). No userinfo, no spaces, no list.
+bool is_valid_host(std::string_view host) noexcept;
 
 enum class DecodeStatus {
     Ok,

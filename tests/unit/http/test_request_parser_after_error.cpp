@@ -33,7 +33,7 @@ TEST_SUITE("http.request_parser.after_error") {
         RequestParser parser(limits);
         Request req;
         parser.set_target(&req);
-        const std::string_view bad = "G@T / HTTP/1.1\r\n\r\n";
+        const std::string_view bad = "G@T / HTTP/1.1\r\nHost: a\r\n\r\n";
         const RequestParser::Result first = parser.feed(bad.data(), bad.size());
         REQUIRE(first.kind == RequestParser::Kind::Error);
         CHECK(first.status == 400);
@@ -47,7 +47,7 @@ TEST_SUITE("http.request_parser.after_error") {
         RequestParser parser(limits);
         Request req;
         parser.set_target(&req);
-        const std::string_view long_url = "GET /abcdefgh HTTP/1.1\r\n\r\n";
+        const std::string_view long_url = "GET /abcdefgh HTTP/1.1\r\nHost: a\r\n\r\n";
         const RequestParser::Result first = parser.feed(long_url.data(), long_url.size());
         REQUIRE(first.kind == RequestParser::Kind::Error);
         CHECK(first.status == 414);

@@ -44,15 +44,11 @@ TEST_CASE("split_target: origin-form") {
     CHECK(t->query.empty());
     CHECK(t->has_query);
 
-    // Only the first '?' splits; a fragment is dropped from path and query alike.
-    t = split_target("/a?b?c#frag");
+    // Only the first '?' splits.
+    t = split_target("/a?b?c");
     REQUIRE(t);
     CHECK(t->path == "/a");
     CHECK(t->query == "b?c");
-    t = split_target("/p#x?y");
-    REQUIRE(t);
-    CHECK(t->path == "/p");
-    CHECK_FALSE(t->has_query);
 
     // Encoded bytes stay encoded.
     t = split_target("/a%2Fb?q=%20");
@@ -92,6 +88,27 @@ TEST_CASE("split_target: asterisk and invalid forms") {
     CHECK_FALSE(split_target("a/b"));
     CHECK_FALSE(split_target("1http://x/"));
     CHECK_FALSE(split_target("*x"));
+    // A fragment is not part of a request-target (RFC 9112 3.2), in any form.
+    CHECK_FALSE(split_target("/a?b?c#frag"));
+    CHECK_FALSE(split_target("/p#x?y"));
+    CHECK_FALSE(split_target("/#"));
+    CHECK_FALSE(split_target("http://h/p#f"));
+    CHECK_FALSE(split_target("http://h#f"));
+}
+
+TEST_CASE("is_valid_host: reg-name, IPv4, IP literals, optional port") {
+    for (const char* ok : {"", "example.com", "EXAMPLE.com", "a", "127.0.0.1", "localhost:3000", "h:", "h:0",
+                           "[::1]", "[::1]:8080", "[2001:db8::7]", "[::ffff:192.0.2.1]:1", "[v1.x:y]",
+                           "xn--bcher-kva.example", "a_b~c-d", "%41b", "a,b", "!$&'()*+;="}) {
+        CAPTURE(ok);
+        CHECK(is_valid_host(ok));
+    }
+    for (const char* bad : {"a b", "a/b", "user@a", "<x>", "a:xyz", "a, b", "a:1:2", "a:1 ", " a", "a\\b",
+                            "[::1", "::1", "[::1]x", "[::1]:a", "[]", "[g::1]", "[v.x]", "[v1.]", "[v1x]",
+                            "%4", "%zz", "a?b", "a#b", "a\tb", "\x80"}) {
+        CAPTURE(bad);
+        CHECK_FALSE(is_valid_host(bad));
+    }
 }
 
 TEST_CASE("percent_decode: byte-exact results") {
