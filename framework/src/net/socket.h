@@ -46,7 +46,7 @@ struct SocketOutput {
     uv_write_t req{};
     bool writing = false;   // a uv_write is in flight: in_flight and req belong to libuv until its callback
     std::uint32_t linger_ms = 0;  // end() while bytes wait: the linger for after they are written
-    // An ending socket's write must progress within progress_ms: unsent is what libuv still held when the
+    // An ending socket's write must progress within progress_ms: unsent is Socket::unsent_bytes() when the
     // deadline was last set, so a slow but steady reader of one large write is not cut off mid-way.
     std::uint32_t progress_ms = 0;
     std::size_t unsent = 0;
