@@ -149,20 +149,22 @@ TEST_CASE("a pipelining client that pauses reading longer than idle_timeout stil
 }
 
 TEST_CASE("answers the peer takes nothing of are dropped after send_timeout, counted from the last progress") {
-    ServerThread server(hello_route, short_timeouts());
+    duplex::HttpOptions opt = short_timeouts();
+    opt.send_timeout = 600ms;  // several reads fall in each period, however loaded the machine
+    ServerThread server(hello_route, opt);
     RawClient c(server.http_port());
     std::string burst;
     for (int i = 0; i < 8000; ++i) burst += "GET /kilo HTTP/1.1\r\nHost: t\r\n\r\n";
     REQUIRE(c.send(burst));
-    // Read a little now and then, more often than send_timeout: the connection stays.
-    for (int i = 0; i < 6; ++i) {
-        std::this_thread::sleep_for(200ms);
+    // Read a little now and then, more often than send_timeout: the connection stays, twice send_timeout long.
+    for (int i = 0; i < 12; ++i) {
+        std::this_thread::sleep_for(100ms);
         CHECK_FALSE(c.recv_some(100ms).empty());
         c.buffer().clear();
     }
     // Then nothing: the server ends the connection once send_timeout passes without progress. (Reading it
     // afterwards drains what the kernel still held, then reaches the close.)
-    std::this_thread::sleep_for(1500ms);
+    std::this_thread::sleep_for(2s);
     CHECK(c.wait_closed(5s));
     CHECK(server.stop());
 }

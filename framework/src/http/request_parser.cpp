@@ -178,7 +178,8 @@ int RequestParser::on_headers_complete(llhttp_t* p) {
     if ((p->flags & F_CONTENT_LENGTH) && p->content_length > r.limits_.max_body_bytes)
         return r.limit(413, "Payload Too Large");
     if (q.has_header("expect")) {
-        if (!ascii_iequals(q.header("expect"), "100-continue")) return r.limit(417, "Expectation Failed");
+        // Every line counts: "100-continue" on one and anything on another is an expectation we cannot meet.
+        if (!ascii_iequals(q.header_all("expect"), "100-continue")) return r.limit(417, "Expectation Failed");
         // Only worth a 100 when a body is coming; HTTP/1.0 clients do not know 100 (RFC 9110 10.1.1).
         bool body_coming = (p->flags & F_CHUNKED) || p->content_length > 0;
         if (body_coming && q.minor_ >= 1) {

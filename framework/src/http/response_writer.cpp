@@ -79,7 +79,8 @@ void write_head(Exchange& ex, std::string& out, std::int64_t content_length) {
         if (http10) ex.close_after = true;  // HTTP/1.0 has no chunked coding: the close ends the body
         else ex.chunked = true;
     }
-    out.append(http10 ? "HTTP/1.0 " : "HTTP/1.1 ");
+    // Our own version, whatever the request's minor (RFC 9110 2.5); what a 1.0 client cannot take is left out.
+    out.append("HTTP/1.1 ");
     append_number(out, static_cast<std::uint64_t>(ex.status));
     out.push_back(' ');
     out.append(status_text(ex.status));

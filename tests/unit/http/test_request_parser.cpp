@@ -79,6 +79,9 @@ TEST_CASE("Expect: 100-continue stops once before the body, only when a body is 
     CHECK(parse("GET /f HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\n\r\n").continues == 0);
     CHECK(parse("PUT /f HTTP/1.0\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\nz").continues == 0);
     CHECK(error_of("PUT /f HTTP/1.1\r\nHost: h\r\nExpect: something-else\r\nContent-Length: 1\r\n\r\nz") == 417);
+    // Lines of one field are one list (RFC 9110 5.3): an extra expectation on its own line is still refused.
+    CHECK(error_of("PUT /f HTTP/1.1\r\nHost: h\r\nExpect: 100-continue\r\nExpect: foo\r\nContent-Length: 1\r\n\r\nz") ==
+          417);
 }
 
 TEST_CASE("limits answer 414, 431 (bytes and count) and 413 at the exact boundary") {
