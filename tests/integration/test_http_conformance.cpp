@@ -2,6 +2,7 @@
 // found: chunk framing (smuggling), Host, chunk extensions and sizes, error answers to HEAD, Connection: close,
 // versions, transfer codings, request-target forms and unknown methods. Every refusal closes the connection and
 // never reaches a handler.
+#include "support/http_checks.h"
 #include "support/raw_client.h"
 #include "support/server_thread.h"
 
@@ -39,17 +40,6 @@ struct Server {
 
 const std::string kChunkedPost = "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n";
 
-// One refusal with `status` on a fresh connection: Connection: close, then the connection closed.
-void expect_refused(int port, const std::string& bytes, int status) {
-    RawClient c(port);
-    REQUIRE(c.send(bytes));
-    auto r = c.read_response();
-    REQUIRE(r);
-    CHECK(r->status == status);
-    CHECK(r->header("connection") == "close");
-    CHECK(c.wait_closed(2s));
-}
-
 // Sends `bytes` one byte per write, 2 ms apart, so that the server reads them in separate buffers.
 bool send_byte_by_byte(RawClient& c, const std::string& bytes) {
     for (char b : bytes) {
@@ -68,7 +58,7 @@ TEST_CASE("chunk data not followed by CRLF: 400 and close; the pipelined request
     const std::string smuggled = "GET /api/hello/SMUGGLED HTTP/1.1\r\nHost: t\r\n\r\n";
     for (const char* after : {"XX", "\rX", "X\n", "  "}) {
         CAPTURE(after);
-        expect_refused(s.port(), kChunkedPost + "2\r\n[]" + after + "0\r\n\r\n" + smuggled, 400);
+        expect_error_and_close(s.port(), kChunkedPost + "2\r\n[]" + after + "0\r\n\r\n" + smuggled, 400);
         // The same with the two bytes arriving in reads of their own.
         RawClient c(s.port());
         REQUIRE(c.send(kChunkedPost + "2\r\n[]"));
@@ -79,7 +69,7 @@ TEST_CASE("chunk data not followed by CRLF: 400 and close; the pipelined request
         CHECK(r->status == 400);
         CHECK(c.wait_closed(2s));
     }
-    expect_refused(s.port(), kChunkedPost + "2\r\n[]\r\n0\r\n\n" + smuggled, 400);  // bare LF ends the trailers
+    expect_error_and_close(s.port(), kChunkedPost + "2\r\n[]\r\n0\r\n\n" + smuggled, 400);  // bare LF ends the trailers
     CHECK(s.handled == 0);
 
     // Correct framing, fed byte by byte: both requests answered.
@@ -96,12 +86,12 @@ TEST_CASE("chunk data not followed by CRLF: 400 and close; the pipelined request
 
 TEST_CASE("Host: missing on HTTP/1.1, repeated or invalid: 400 and close; HTTP/1.0 may omit it") {
     Server s;
-    expect_refused(s.port(), "GET /api/hello/a HTTP/1.1\r\n\r\n", 400);
-    expect_refused(s.port(), "GET /api/hello/a HTTP/1.1\r\nHost: t\r\nHost: t\r\n\r\n", 400);
+    expect_error_and_close(s.port(), "GET /api/hello/a HTTP/1.1\r\n\r\n", 400);
+    expect_error_and_close(s.port(), "GET /api/hello/a HTTP/1.1\r\nHost: t\r\nHost: t\r\n\r\n", 400);
     for (const char* bad : {"a b", "a/b", "user@a", "<x>", "a:xyz", "a, b"})
-        expect_refused(s.port(), std::string("GET /api/hello/a HTTP/1.1\r\nHost: ") + bad + "\r\n\r\n", 400);
+        expect_error_and_close(s.port(), std::string("GET /api/hello/a HTTP/1.1\r\nHost: ") + bad + "\r\n\r\n", 400);
     // A WebSocket upgrade goes the same way.
-    expect_refused(s.port(),
+    expect_error_and_close(s.port(),
                    "GET /ws HTTP/1.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\n"
                    "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n",
                    400);
@@ -203,8 +193,8 @@ TEST_CASE("a close token in any Connection line closes after the answer, on HTTP
 TEST_CASE("versions: 505 and close for HTTP/0.9 and majors other than 1; HTTP/1.2 is served as 1.1") {
     Server s;
     for (const char* v : {"HTTP/2.0", "HTTP/3.0", "HTTP/0.9"})
-        expect_refused(s.port(), std::string("GET /api/hello/a ") + v + "\r\nHost: t\r\n\r\n", 505);
-    expect_refused(s.port(), "GET /api/hello/a\r\n\r\n", 505);
+        expect_error_and_close(s.port(), std::string("GET /api/hello/a ") + v + "\r\nHost: t\r\n\r\n", 505);
+    expect_error_and_close(s.port(), "GET /api/hello/a\r\n\r\n", 505);
     CHECK(s.handled == 0);
     RawClient c(s.port());
     REQUIRE(c.send("GET /api/hello/a HTTP/1.2\r\nHost: t\r\n\r\n"));
@@ -216,10 +206,10 @@ TEST_CASE("versions: 505 and close for HTTP/0.9 and majors other than 1; HTTP/1.
 
 TEST_CASE("transfer codings other than chunked: 501 and close") {
     Server s;
-    expect_refused(s.port(),
+    expect_error_and_close(s.port(),
                    "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip, chunked\r\n\r\n2\r\n[]\r\n0\r\n\r\n",
                    501);
-    expect_refused(s.port(),
+    expect_error_and_close(s.port(),
                    "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: gzip\r\nTransfer-Encoding: chunked\r\n\r\n"
                    "2\r\n[]\r\n0\r\n\r\n",
                    501);
@@ -233,17 +223,17 @@ TEST_CASE("request-target forms: absolute-form is routed on its path; asterisk o
     REQUIRE(r);
     CHECK(r->status == 200);
     CHECK(r->body == "hello abs q=1");
-    expect_refused(s.port(), "GET * HTTP/1.1\r\nHost: t\r\n\r\n", 400);
-    expect_refused(s.port(), "GET /api/hello/a#frag HTTP/1.1\r\nHost: t\r\n\r\n", 400);
+    expect_error_and_close(s.port(), "GET * HTTP/1.1\r\nHost: t\r\n\r\n", 400);
+    expect_error_and_close(s.port(), "GET /api/hello/a#frag HTTP/1.1\r\nHost: t\r\n\r\n", 400);
     CHECK(s.handled == 1);
     CHECK(s.server.stop());
 }
 
 TEST_CASE("an unknown method: 501 and close, also when it arrives byte by byte; garbage stays 400") {
     Server s;
-    expect_refused(s.port(), "FOO /api/hello/a HTTP/1.1\r\nHost: t\r\n\r\n", 501);
-    expect_refused(s.port(), "QUERY /echo HTTP/1.1\r\nHost: t\r\n\r\n", 501);
-    expect_refused(s.port(), "G@T /echo HTTP/1.1\r\nHost: t\r\n\r\n", 400);
+    expect_error_and_close(s.port(), "FOO /api/hello/a HTTP/1.1\r\nHost: t\r\n\r\n", 501);
+    expect_error_and_close(s.port(), "QUERY /echo HTTP/1.1\r\nHost: t\r\n\r\n", 501);
+    expect_error_and_close(s.port(), "G@T /echo HTTP/1.1\r\nHost: t\r\n\r\n", 400);
     RawClient c(s.port());
     REQUIRE(send_byte_by_byte(c, "GETX /echo HTTP/1.1\r\n"));
     auto r = c.read_response();

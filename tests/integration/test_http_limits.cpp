@@ -1,6 +1,7 @@
 // Limits (413/414/431), parser errors and smuggling shapes (400), Expect: 100-continue (100/417) through a
 // real server: each error answers with its status, says Connection: close, closes, and never reaches a
 // handler or another connection.
+#include "support/http_checks.h"
 #include "support/raw_client.h"
 #include "support/server_thread.h"
 
@@ -38,18 +39,6 @@ struct EchoServer {
               opt) {}
     int port() const { return server.http_port(); }
 };
-
-// Sends raw bytes on a fresh connection; expects one error response with `status`, Connection: close, and
-// the connection closed after it.
-void expect_error_and_close(int port, const std::string& bytes, int status) {
-    RawClient c(port);
-    REQUIRE(c.send(bytes));
-    auto r = c.read_response();
-    REQUIRE(r);
-    CHECK(r->status == status);
-    CHECK(r->header("connection") == "close");
-    CHECK(c.wait_closed(2s));
-}
 
 }  // namespace
 
