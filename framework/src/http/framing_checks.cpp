@@ -57,8 +57,7 @@ bool FoldScan::scan(const char* p, std::size_t len) {
             ++p;
             break;
         case State::blank_cr:
-            if (*p != '\n') return false;  // llhttp would take any byte here as the LF ending the head
-            state_ = State::done;
+            state_ = *p == '\n' ? State::done : State::in_line;
             ++p;
             break;
         }

@@ -5,8 +5,7 @@
 // - MethodScan: after llhttp refused a method, tells an unknown method (token then SP: 501, RFC 9110 9.1) from a
 //   malformed request line (400).
 // - StreamTail: the last two bytes of the current message, to see how it ended.
-// - FoldScan: obsolete line folding in a request head (a header line that starts with SP or HT), and a CR not
-//   followed by LF where the head should end.
+// - FoldScan: obsolete line folding in a request head (a header line that starts with SP or HT).
 //
 // Pure: no I/O, no allocation. Lifetime: members of a RequestParser. Threads: the owner's.
 #pragma once
@@ -70,7 +69,7 @@ class FoldScan {
 public:
     // A message starts at the next byte (empty lines before its request line are skipped, RFC 9112 2.2).
     void start() { state_ = State::before_request_line; }
-    // False when a header line starts with SP or HT, or the empty line ending the head is CR and not CRLF.
+    // False when a header line starts with SP or HT.
     bool scan(const char* data, std::size_t len);
 
 private:

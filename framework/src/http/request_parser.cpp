@@ -94,9 +94,6 @@ int RequestParser::on_message_begin(llhttp_t* p) {
     r.expect_continue_ = false;
     r.close_asked_ = false;
     r.chunks_.reset();
-    // The scan runs over what this feed consumed, after llhttp: a message begins in a buffer of its own (the parser
-    // pauses after every message), at its first byte or after the empty lines before it.
-    r.folds_.start();
     return 0;
 }
 
@@ -248,6 +245,10 @@ RequestParser::Result RequestParser::feed(const char* data, std::size_t len) {
     if (error_status_ != 0) return {Kind::Error, 0, error_status_, error_reason_};
     if (method_scan_.active()) return scan_method(data, len, 0);
     if (!chunks_.next_buffer(data, len)) return fail_now(400, "Chunk data not followed by CRLF", 0);
+    // Each message starts a buffer of its own (the parser pauses after every message), so a feed while idle
+    // starts at a message's first byte.
+    if (phase_ == Phase::Idle) folds_.start();
+    if (!folds_.scan(data, len)) return fail_now(400, "Obsolete line folding", 0);
     feed_end_ = data + len;
     llhttp_errno_t err = llhttp_execute(&parser_, data, len);
     // The error position is only meaningful when llhttp stopped (a pause leaves it behind for later calls).
@@ -255,8 +256,6 @@ RequestParser::Result RequestParser::feed(const char* data, std::size_t len) {
     if (pos == nullptr) pos = data + len;
     std::size_t n = static_cast<std::size_t>(pos - data);
     tail_.push(data, n);
-    // Over what llhttp took, so that an error of its own before the fold wins at any split, as it does whole.
-    if (!folds_.scan(data, n)) return fail_now(400, "Folded header line or bare CR", n);
     switch (err) {
     case HPE_OK:
         return {Kind::NeedMore, len, 0, {}};
