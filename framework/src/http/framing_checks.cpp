@@ -2,8 +2,6 @@
 
 #include "http/http_tokens.h"
 
-#include <cstring>
-
 namespace duplex::detail {
 
 namespace {
@@ -32,37 +30,6 @@ int MethodScan::scan(const char* data, std::size_t len) {
         token_ = true;
     }
     return 0;
-}
-
-bool FoldScan::scan(const char* p, std::size_t len) {
-    const char* const end = p + len;
-    while (p < end) {
-        switch (state_) {
-        case State::done:
-            return true;
-        case State::before_request_line:
-            if (*p != '\r' && *p != '\n') state_ = State::in_line;
-            ++p;
-            break;
-        case State::in_line: {
-            const void* lf = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
-            if (lf == nullptr) return true;
-            p = static_cast<const char*>(lf) + 1;
-            state_ = State::line_start;
-            break;
-        }
-        case State::line_start:
-            if (*p == ' ' || *p == '\t') return false;
-            state_ = *p == '\r' ? State::blank_cr : *p == '\n' ? State::done : State::in_line;
-            ++p;
-            break;
-        case State::blank_cr:
-            state_ = *p == '\n' ? State::done : State::in_line;
-            ++p;
-            break;
-        }
-    }
-    return true;
 }
 
 }  // namespace duplex::detail

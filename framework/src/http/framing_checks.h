@@ -5,7 +5,6 @@
 // - MethodScan: after llhttp refused a method, tells an unknown method (token then SP: 501, RFC 9110 9.1) from a
 //   malformed request line (400).
 // - StreamTail: the last two bytes of the current message, to see how it ended.
-// - FoldScan: obsolete line folding in a request head (a header line that starts with SP or HT).
 //
 // Pure: no I/O, no allocation. Lifetime: members of a RequestParser. Threads: the owner's.
 #pragma once
@@ -60,21 +59,6 @@ private:
     bool active_ = false;
     bool token_ = false;
     std::size_t scanned_ = 0;
-};
-
-// llhttp 8.1 joins a folded line to the one before. RFC 9112 5.2 lets a server reject it instead (400), which we
-// do: a proxy in front may read the field otherwise, and a folded Transfer-Encoding then smuggles a request.
-// Reads a head's raw bytes at any split, from the request line to the empty line that ends the head.
-class FoldScan {
-public:
-    // A message starts at the next byte (empty lines before its request line are skipped, RFC 9112 2.2).
-    void start() { state_ = State::before_request_line; }
-    // False when a header line starts with SP or HT.
-    bool scan(const char* data, std::size_t len);
-
-private:
-    enum class State : std::uint8_t { before_request_line, in_line, line_start, blank_cr, done };
-    State state_ = State::done;
 };
 
 class StreamTail {

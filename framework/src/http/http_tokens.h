@@ -1,6 +1,6 @@
 #pragma once
-// Small pieces of the HTTP/1.1 header grammar (RFC 7230 sections 3.2.3, 3.2.6 and 7) that the HTTP parser, the
-// response writer and the WebSocket handshake need: tokens, optional whitespace and comma-separated lists.
+// Small pieces of the HTTP/1.1 header grammar (RFC 7230 sections 3.2.3, 3.2.6 and 7) that the HTTP parser, the response writer and
+// the WebSocket handshake need: tokens, optional whitespace and comma-separated lists.
 // Pure functions: any thread, no I/O, no allocation.
 
 #include <string_view>

@@ -245,10 +245,6 @@ RequestParser::Result RequestParser::feed(const char* data, std::size_t len) {
     if (error_status_ != 0) return {Kind::Error, 0, error_status_, error_reason_};
     if (method_scan_.active()) return scan_method(data, len, 0);
     if (!chunks_.next_buffer(data, len)) return fail_now(400, "Chunk data not followed by CRLF", 0);
-    // Each message starts a buffer of its own (the parser pauses after every message), so a feed while idle
-    // starts at a message's first byte.
-    if (phase_ == Phase::Idle) folds_.start();
-    if (!folds_.scan(data, len)) return fail_now(400, "Obsolete line folding", 0);
     feed_end_ = data + len;
     llhttp_errno_t err = llhttp_execute(&parser_, data, len);
     // The error position is only meaningful when llhttp stopped (a pause leaves it behind for later calls).

@@ -82,7 +82,6 @@ private:
     ChunkFraming chunks_;
     MethodScan method_scan_;
     StreamTail tail_;
-    FoldScan folds_;
     int error_status_ = 0;
     const char* error_reason_ = nullptr;
 };
