@@ -6,14 +6,7 @@ namespace duplex::detail {
 
 namespace {
 // tchar of RFC 9110 5.6.2, one lookup per byte: header names are checked on every request and every set().
-constexpr std::array<bool, 256> tchar_table = [] {
-    std::array<bool, 256> t{};
-    for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = true;
-    for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = true;
-    for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = true;
-    for (char c : std::string_view("!#$%&'*+-.^_`|~")) t[static_cast<unsigned char>(c)] = true;
-    return t;
-}();
+constexpr std::array<bool, 256> tchar_table = alnum_and("!#$%&'*+-.^_`|~");
 // Bytes a field value must not hold: controls other than HTAB, and DEL.
 constexpr std::array<bool, 256> control_table = [] {
     std::array<bool, 256> t{};

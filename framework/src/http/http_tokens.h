@@ -1,11 +1,22 @@
 #pragma once
-// Small pieces of the HTTP/1.1 header grammar (RFC 7230 sections 3.2.3, 3.2.6 and 7) that the HTTP parser, the response writer and
-// the WebSocket handshake need: tokens, optional whitespace and comma-separated lists.
+// Small pieces of the HTTP/1.1 header grammar (RFC 7230 sections 3.2.3, 3.2.6 and 7) that the HTTP parser, the
+// response writer and the WebSocket handshake need: tokens, optional whitespace and comma-separated lists.
 // Pure functions: any thread, no I/O, no allocation.
 
+#include <array>
 #include <string_view>
 
 namespace duplex::detail {
+
+// A byte class of the RFCs as a table, one lookup per byte: ASCII letters, digits and the bytes of `extra`.
+constexpr std::array<bool, 256> alnum_and(std::string_view extra) {
+    std::array<bool, 256> t{};
+    for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = true;
+    for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = true;
+    for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = true;
+    for (char c : extra) t[static_cast<unsigned char>(c)] = true;
+    return t;
+}
 
 bool is_tchar(char c) noexcept;
 bool is_token(std::string_view s) noexcept;  // non-empty, tchar only

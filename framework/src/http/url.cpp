@@ -1,5 +1,7 @@
 #include "http/url.h"
 
+#include "http/http_tokens.h"
+
 #include <algorithm>
 #include <array>
 
@@ -19,14 +21,7 @@ std::size_t scheme_prefix_length(std::string_view t) noexcept {
 
 // unreserved and sub-delims of RFC 3986 2.2/2.3: what a reg-name holds besides pct-encoded bytes (and an
 // IPv4address is made of digits and dots, so it needs no rule of its own).
-constexpr std::array<bool, 256> reg_name_table = [] {
-    std::array<bool, 256> t{};
-    for (int c = 'a'; c <= 'z'; ++c) t[static_cast<std::size_t>(c)] = true;
-    for (int c = 'A'; c <= 'Z'; ++c) t[static_cast<std::size_t>(c)] = true;
-    for (int c = '0'; c <= '9'; ++c) t[static_cast<std::size_t>(c)] = true;
-    for (char c : std::string_view("-._~!$&'()*+,;=")) t[static_cast<unsigned char>(c)] = true;
-    return t;
-}();
+constexpr std::array<bool, 256> reg_name_table = alnum_and("-._~!$&'()*+,;=");
 
 bool is_reg_name(std::string_view s) noexcept {
     for (std::size_t i = 0; i < s.size(); ++i) {
