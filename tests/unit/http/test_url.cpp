@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "http/url.h"
+#include "support/gcc_restrict_bug.h"
 
 using namespace duplex::detail;
 using namespace std::string_literals;
@@ -191,6 +192,7 @@ TEST_CASE("percent_decode: options") {
     CHECK(out == "a\0b"s);
 }
 
+DUPLEX_GCC_RESTRICT_BUG_BEGIN  // first.name = "a" below
 TEST_CASE("NameValueList: order, duplicates, find, reuse") {
     NameValueList list;
     CHECK(list.empty());
@@ -222,6 +224,7 @@ TEST_CASE("NameValueList: order, duplicates, find, reuse") {
     CHECK(reused.name.empty());
     CHECK(reused.value.empty());
 }
+DUPLEX_GCC_RESTRICT_BUG_END
 
 TEST_CASE("parse_query: pairs in order, duplicates kept") {
     NameValueList list;

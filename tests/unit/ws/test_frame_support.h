@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "support/gcc_restrict_bug.h"
 #include "ws/frame_writer.h"
 #include "ws/message_reader.h"
 
@@ -38,12 +39,14 @@ struct RecordingSink final : MessageSink {
     }
 
 private:
+    DUPLEX_GCC_RESTRICT_BUG_BEGIN  // kind + ":" + ... below
     void record(const std::string& kind, std::string_view payload) {
         add(kind + ":" + (payload.size() <= 40 ? std::string(payload) : "<" + std::to_string(payload.size()) + " bytes>"));
         payloads.emplace_back(payload);
         payload_pointers.push_back(payload.data());
         if (probe != nullptr) held += probe->holds_partial_state() ? '+' : '-';
     }
+    DUPLEX_GCC_RESTRICT_BUG_END
     void add(const std::string& entry) { log += (log.empty() ? "" : "|") + entry; }
 };
 
