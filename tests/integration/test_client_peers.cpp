@@ -2,6 +2,7 @@
 // (tests/peers/client_peer_server.{py,mjs}, same paths and behaviours), each a child process on port 0.
 #include "support/client_log.h"
 #include "support/process.h"
+#include "support/skip.h"
 
 #include <doctest/doctest.h>
 
@@ -121,8 +122,7 @@ void converse(int port) {
 TEST_SUITE("client vs other servers") {
 TEST_CASE("Python websockets server") {
     if (!have_program("/usr/bin/python3")) {
-        MESSAGE("no /usr/bin/python3: skipped");
-        return;
+        DUPLEX_SKIP("no /usr/bin/python3");
     }
     const int port = peer_port({"/usr/bin/python3", source_root() + "/tests/peers/client_peer_server.py"});
     REQUIRE_MESSAGE(port > 0, "the Python peer did not start (is python3-websockets installed?)");
@@ -131,8 +131,7 @@ TEST_CASE("Python websockets server") {
 
 TEST_CASE("Node ws server") {
     if (!have_program("node")) {
-        MESSAGE("no node: skipped");
-        return;
+        DUPLEX_SKIP("no node");
     }
     const int port = peer_port({"node", source_root() + "/tests/peers/client_peer_server.mjs"});
     REQUIRE_MESSAGE(port > 0, "the Node peer did not start");

@@ -3,6 +3,7 @@
 // accepts permessage-deflate, refusals as plain HTTP (404, 426, 426 + version, 400), independent Python and
 // Node clients on /echo, and the graceful stop on SIGTERM (1001 to clients, exit 0).
 #include "support/demo_process.h"
+#include "support/skip.h"
 #include "support/ws_peers.h"
 #include "support/ws_raw.h"
 #include "support/ws_zlib.h"
@@ -121,7 +122,7 @@ TEST_CASE("independent clients on /echo: Python websockets and Node ws") {
         CHECK(scenarios_not_ok(out, kEchoScenarios) == "");
         CHECK(rc == 0);
     } else {
-        MESSAGE("Python peer skipped: /usr/bin/python3 with websockets not found");
+        DUPLEX_SKIP_PART("Python peer: /usr/bin/python3 with websockets not found");
     }
     if (have_node_peer()) {
         auto [rc, out] = run_node_peer(demo.base(), kEchoScenarios);
@@ -130,7 +131,7 @@ TEST_CASE("independent clients on /echo: Python websockets and Node ws") {
         CHECK(scenarios_not_ok(out, kEchoScenarios) == "");
         CHECK(rc == 0);
     } else {
-        MESSAGE("Node peer skipped: node or tests/node_modules/ws not found");
+        DUPLEX_SKIP_PART("Node peer: node or tests/node_modules/ws not found");
     }
 }
 

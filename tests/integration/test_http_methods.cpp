@@ -3,6 +3,7 @@
 #include "support/process.h"
 #include "support/raw_client.h"
 #include "support/server_thread.h"
+#include "support/skip.h"
 
 #include <doctest/doctest.h>
 
@@ -118,8 +119,7 @@ TEST_CASE("404 for unknown paths and unknown methods on them") {
 
 TEST_CASE("curl: GET, HEAD, POST, 405 and keep-alive reuse") {
     if (!have_program("curl")) {
-        MESSAGE("curl not found; skipped");
-        return;
+        DUPLEX_SKIP("curl not found");
     }
     ServerThread server(routes);
     std::string base = "http://127.0.0.1:" + std::to_string(server.http_port());

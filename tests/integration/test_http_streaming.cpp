@@ -4,6 +4,7 @@
 #include "support/process.h"
 #include "support/raw_client.h"
 #include "support/server_thread.h"
+#include "support/skip.h"
 #include "support/temp_dir.h"
 
 #include <doctest/doctest.h>
@@ -107,8 +108,7 @@ TEST_CASE("a chunked request body arrives whole, extensions and trailers ignored
 
 TEST_CASE("curl uploads a 300 KiB body chunked and gets it back intact") {
     if (!have_program("curl")) {
-        MESSAGE("curl not found; skipped");
-        return;
+        DUPLEX_SKIP("curl not found");
     }
     ServerThread server(echo_route);
     TempDir dir;

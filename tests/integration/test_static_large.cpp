@@ -3,6 +3,7 @@
 #include "support/process.h"
 #include "support/raw_client.h"
 #include "support/server_thread.h"
+#include "support/skip.h"
 #include "support/temp_dir.h"
 
 #include <doctest/doctest.h>
@@ -107,8 +108,7 @@ TEST_CASE("ranges spanning the 64 KiB read chunks come back exact") {
 
 TEST_CASE("curl downloads the file whole and with --range") {
     if (!have_program("curl")) {
-        MESSAGE("curl not found; skipped");
-        return;
+        DUPLEX_SKIP("curl not found");
     }
     LargeSite site;
     std::string url = "http://127.0.0.1:" + std::to_string(site.port()) + "/big.bin";

@@ -2,6 +2,7 @@
 // every one closed cleanly, and the server's onopen/onclose balanced one to one.
 #include "support/proc_stats.h"
 #include "support/server_thread.h"
+#include "support/skip.h"
 #include "support/ws_event_log.h"
 #include "support/ws_peers.h"
 
@@ -12,8 +13,7 @@ using namespace testing_support;
 TEST_SUITE("ws concurrency") {
 TEST_CASE("1,000 concurrent connections: all greeted, all echoing, all closed once") {
     if (!have_node_peer()) {
-        MESSAGE("skipped: node or tests/node_modules/ws not found");
-        return;
+        DUPLEX_SKIP("node or tests/node_modules/ws not found");
     }
     constexpr std::size_t kConnections = 1000;
     // The server side of every connection lives in this process, next to its other descriptors.

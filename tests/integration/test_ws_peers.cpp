@@ -2,6 +2,7 @@
 // scenarios (echo, big messages, fragments, ping, every close path, compression on and off, subprotocol),
 // and the server's own record of each connection is checked against RFC 6455 (code, reason, was_clean).
 #include "support/server_thread.h"
+#include "support/skip.h"
 #include "support/ws_event_log.h"
 #include "support/ws_peers.h"
 
@@ -50,8 +51,7 @@ void check_all_closed_once(WsEventLog& log) {
 TEST_SUITE("ws independent peers") {
 TEST_CASE("Python websockets: echo, 1 and 16 MiB, fragments, ping, close paths, deflate, subprotocol") {
     if (!have_python_peer()) {
-        MESSAGE("skipped: /usr/bin/python3 with websockets not found");
-        return;
+        DUPLEX_SKIP("/usr/bin/python3 with websockets not found");
     }
     PeerServer s;
     REQUIRE(s.server.ws_port() > 0);
@@ -69,8 +69,7 @@ TEST_CASE("Python websockets: echo, 1 and 16 MiB, fragments, ping, close paths, 
 
 TEST_CASE("Node ws: echo, 1 MiB, fragments, ping, close paths, deflate, subprotocol") {
     if (!have_node_peer()) {
-        MESSAGE("skipped: node or tests/node_modules/ws not found");
-        return;
+        DUPLEX_SKIP("node or tests/node_modules/ws not found");
     }
     PeerServer s;
     REQUIRE(s.server.ws_port() > 0);
