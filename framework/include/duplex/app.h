@@ -50,7 +50,8 @@ public:
     App& operator=(const App&) = delete;
 
     // Starts listening. Returns 0, or a negative libuv error code (use error_text()); several listeners allowed.
-    int listen(const ListenOptions& options);
+    // [[nodiscard]]: a port in use or a bad host must not go unnoticed (run() would then return at once).
+    [[nodiscard]] int listen(const ListenOptions& options);
     // The port of the first listener (useful with port 0).
     int port() const;
 

@@ -10,5 +10,6 @@
 #include "duplex/request.h"
 #include "duplex/response.h"
 #include "duplex/router.h"
+#include "duplex/static_files.h"
 #include "duplex/websocket.h"
 #include "duplex/ws_server.h"

@@ -29,8 +29,8 @@ public:
     // Adds an endpoint (Express-style path pattern). Throws std::invalid_argument on a bad pattern.
     WsServer& route(std::string_view path, WsRoute route);
 
-    // Returns 0 or a negative libuv error (see error_text()).
-    int listen(const ListenOptions& options);
+    // Returns 0 or a negative libuv error (see error_text()); [[nodiscard]] as App::listen.
+    [[nodiscard]] int listen(const ListenOptions& options);
     int port() const;
 
     // Sends to every subscriber of topic; returns how many accepted it.
