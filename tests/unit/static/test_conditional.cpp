@@ -226,7 +226,8 @@ TEST_CASE("decide_serve: If-Range") {
     const FileValidators strong{.size = 1000, .last_modified = 784111777, .etag = "\"3e8-1\""};
     for (const auto& [file, value] : {std::pair{kFile, kLastModified}, std::pair{strong, kLastModified},
                                       std::pair{strong, std::string_view("\"3e8-1\"")}}) {
-        CAPTURE(value);
+        const auto& value_text = value;  // clang 14 cannot capture a structured binding in CAPTURE's lambda
+        CAPTURE(value_text);
         RequestConditions r = get();
         r.range = "bytes=0-9";
         r.if_range = value;
