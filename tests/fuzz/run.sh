@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs every libFuzzer target for a bounded time: tests/fuzz/run.sh [SECONDS_PER_TARGET] (default 60).
-# Builds build-fuzz first (clang, ASan + UBSan, coverage in the library too) when it does not exist yet.
+# Builds build-fuzz first (clang, ASan + UBSan, coverage in the library too; .ci/setup-build reuses it).
 # Each target starts from its committed seeds and regression inputs (tests/fuzz/corpus/<target>, never written to)
 # and keeps what it learns in build-fuzz/tests/fuzz/corpus/<target>, so later runs go on from there. Crash inputs
 # land in build-fuzz/tests/fuzz/artifacts/. Exits non-zero if any target found a crash, a leak, a timeout or a broken
@@ -11,10 +11,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
 build="$root/build-fuzz"
 
-if [ ! -f "$build/build.ninja" ]; then
-    CC=clang CXX=clang++ meson setup "$build" "$root" -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
-        -Dc_args=-fsanitize=fuzzer-no-link -Dcpp_args=-fsanitize=fuzzer-no-link || exit 2
-fi
+CC=clang CXX=clang++ "$root/.ci/setup-build" "$build" -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false \
+    -Dc_args=-fsanitize=fuzzer-no-link -Dcpp_args=-fsanitize=fuzzer-no-link -Dwerror=true || exit 2
 targets=${FUZZ_TARGETS:-$(cd "$here" && ls fuzz_*.cpp | sed 's/^fuzz_//; s/\.cpp$//')}
 executables=$(for t in $targets; do printf 'tests/fuzz/fuzz_%s ' "$t"; done)
 # shellcheck disable=SC2086 # one word per target
