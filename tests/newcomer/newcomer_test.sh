@@ -59,7 +59,9 @@ serve_demo() {  # apps/demo/run.sh on free ports; GET / must answer, then SIGINT
         sleep 0.1
     done
     [[ -n $url ]] || fail "apps/demo/run.sh ($1) did not serve"
-    curl -sS --max-time 10 "$url/" | grep -qi '<html' || fail "apps/demo/run.sh ($1): GET / is not the page"
+    local page
+    page=$(curl -sS --max-time 10 "$url/") || fail "apps/demo/run.sh ($1): GET / failed"
+    [[ $page == *"<html"* ]] || fail "apps/demo/run.sh ($1): GET / is not the page"
     kill -INT -- "-$pid"
     for _ in $(seq 1 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
     kill -0 "$pid" 2>/dev/null && fail "apps/demo/run.sh ($1) still runs 10 s after SIGINT"
