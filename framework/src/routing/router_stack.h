@@ -5,7 +5,7 @@
 #pragma once
 
 #include "duplex/router.h"
-#include "routing/path_pattern.h"
+#include "http/path_pattern.h"
 
 #include <cstdint>
 #include <string>
