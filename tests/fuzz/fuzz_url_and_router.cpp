@@ -17,7 +17,7 @@
 
 #include "fuzz_check.h"
 #include "http/url.h"
-#include "routing/path_pattern.h"
+#include "http/path_pattern.h"
 
 namespace {
 

@@ -190,17 +190,29 @@ TEST_CASE("a close token in any Connection line closes after the answer, on HTTP
     CHECK(s.server.stop());
 }
 
-TEST_CASE("versions: 505 and close for HTTP/0.9 and majors other than 1; HTTP/1.2 is served as 1.1") {
+TEST_CASE("versions: 505 and close for HTTP/0.9 and majors other than 1; HTTP/1.2 is served as 1.1; none is 400") {
     Server s;
     for (const char* v : {"HTTP/2.0", "HTTP/3.0", "HTTP/0.9"})
         expect_error_and_close(s.port(), std::string("GET /api/hello/a ") + v + "\r\nHost: t\r\n\r\n", 505);
-    expect_error_and_close(s.port(), "GET /api/hello/a\r\n\r\n", 505);
+    // No version at all is a malformed request-line (RFC 9112 3).
+    expect_error_and_close(s.port(), "GET /api/hello/a\r\n", 400);
+    expect_error_and_close(s.port(), "GET /api/hello/a\r\n\r\n", 400);
     CHECK(s.handled == 0);
     RawClient c(s.port());
     REQUIRE(c.send("GET /api/hello/a HTTP/1.2\r\nHost: t\r\n\r\n"));
     auto head = c.recv_until("\r\n", 2s);
     REQUIRE(head);
     CHECK(*head == "HTTP/1.1 200 OK\r\n");
+    CHECK(s.server.stop());
+}
+
+TEST_CASE("obsolete line folding: 400 and close, a folded Transfer-Encoding included (RFC 9112 5.2)") {
+    Server s;
+    // llhttp alone would join the lines and read the body as chunked; a proxy in front may not.
+    expect_error_and_close(s.port(),
+                   "POST /echo HTTP/1.1\r\nHost: t\r\nTransfer-Encoding:\r\n chunked\r\n\r\n2\r\n[]\r\n0\r\n\r\n", 400);
+    expect_error_and_close(s.port(), "GET /api/hello/a HTTP/1.1\r\nHost: t\r\nX-A: one\r\n\ttwo\r\n\r\n", 400);
+    CHECK(s.handled == 0);
     CHECK(s.server.stop());
 }
 

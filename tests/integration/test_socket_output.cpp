@@ -1,11 +1,11 @@
-// The output side of a Socket is borrowed from its LoopCore: taken when the socket first has bytes to write,
+// The output side of a Socket is borrowed from its SocketTable: taken when the socket first has bytes to write,
 // given back as soon as a flush leaves nothing queued or in flight (and on the loop's tick, for any socket
 // that took one without writing), and kept by the loop as a bounded number
 // of trimmed spares. These tests check the spares' bounds, that idle connections hold none, that a connection
 // idle between messages writes correctly through uv_write with a reused output, and that an output whose
 // uv_write is in flight at close comes back only after libuv is done with it (use after free: ASan build).
-#include "loop/loop_core.h"
 #include "net/socket.h"
+#include "net/socket_table.h"
 #include "support/raw_client.h"
 #include "support/server_thread.h"
 #include "support/stress_checks.h"
@@ -22,6 +22,7 @@
 
 using namespace testing_support;
 using duplex::detail::LoopCore;
+using duplex::detail::SocketTable;
 using duplex::detail::SocketOutput;
 
 namespace {
@@ -34,8 +35,9 @@ struct OutputCounts {
 OutputCounts output_counts(ServerThread& server) {
     OutputCounts c;
     server.run_on_loop([&] {
-        c.lent = server.loop().core().outputs_lent();
-        c.spare = server.loop().core().spare_outputs();
+        SocketTable& table = SocketTable::of(server.loop().native());
+        c.lent = table.outputs_lent();
+        c.spare = table.spare_outputs();
     });
     return c;
 }
@@ -53,49 +55,50 @@ void echo_route(duplex::WsServer& wss) {
 
 TEST_SUITE("socket_output") {
 
-TEST_CASE("LoopCore spares: at most max_spare_outputs kept, trimmed, reused last in first out") {
-    LoopCore core;
+TEST_CASE("SocketTable spares: at most max_spare_outputs kept, trimmed, reused last in first out") {
+    LoopCore loop;
+    SocketTable& table = loop.service<SocketTable>();
     std::vector<std::unique_ptr<SocketOutput>> held;
-    for (std::size_t i = 0; i < LoopCore::max_spare_outputs + 36; ++i) held.push_back(core.take_output());
-    CHECK(core.outputs_lent() == LoopCore::max_spare_outputs + 36);
-    CHECK(core.spare_outputs() == 0);
-    for (auto& out : held) core.give_back_output(std::move(out));
-    CHECK(core.outputs_lent() == 0);
-    CHECK(core.spare_outputs() == LoopCore::max_spare_outputs);
+    for (std::size_t i = 0; i < SocketTable::max_spare_outputs + 36; ++i) held.push_back(table.take_output());
+    CHECK(table.outputs_lent() == SocketTable::max_spare_outputs + 36);
+    CHECK(table.spare_outputs() == 0);
+    for (auto& out : held) table.give_back_output(std::move(out));
+    CHECK(table.outputs_lent() == 0);
+    CHECK(table.spare_outputs() == SocketTable::max_spare_outputs);
 
     // A small buffer keeps its capacity (the next writer appends without a malloc); a burst's does not.
-    auto small = core.take_output();
+    auto small = table.take_output();
     small->queued.assign(1000, 's');
     SocketOutput* small_ptr = small.get();
-    core.give_back_output(std::move(small));
-    auto again = core.take_output();
+    table.give_back_output(std::move(small));
+    auto again = table.take_output();
     CHECK(again.get() == small_ptr);
     CHECK(again->queued.empty());
     CHECK(again->queued.capacity() >= 1000);
     again->queued.assign(1 << 20, 'b');
     again->in_flight.assign(1 << 20, 'f');
-    core.give_back_output(std::move(again));
-    auto trimmed = core.take_output();
+    table.give_back_output(std::move(again));
+    auto trimmed = table.take_output();
     CHECK(trimmed->queued.capacity() <= SocketOutput::spare_capacity);
     CHECK(trimmed->in_flight.capacity() <= SocketOutput::spare_capacity);
     CHECK_FALSE(trimmed->writing);
 
     // Given back after a flush: the capacity stays for the next message, until the tick trims the spares.
     trimmed->queued.assign(16 * 1024, 'e');
-    core.give_back_output(std::move(trimmed), false);
-    auto kept = core.take_output();
+    table.give_back_output(std::move(trimmed), false);
+    auto kept = table.take_output();
     CHECK(kept->queued.capacity() >= 16 * 1024);
-    core.give_back_output(std::move(kept), false);
-    core.trim_spare_outputs();
-    auto calm = core.take_output();
+    table.give_back_output(std::move(kept), false);
+    table.trim_spare_outputs();
+    auto calm = table.take_output();
     CHECK(calm->queued.capacity() <= SocketOutput::spare_capacity);
-    core.give_back_output(std::move(calm));
+    table.give_back_output(std::move(calm));
 }
 
 TEST_CASE("idle connections hold no output; after a burst the loop keeps at most max_spare_outputs") {
     ServerThread server([](duplex::App&, duplex::WsServer& wss) { echo_route(wss); });
     REQUIRE(server.ws_port() > 0);
-    constexpr std::size_t clients = LoopCore::max_spare_outputs + 36;
+    constexpr std::size_t clients = SocketTable::max_spare_outputs + 36;
     std::vector<std::unique_ptr<WsRawClient>> ws;
     for (std::size_t i = 0; i < clients; ++i) {
         ws.push_back(std::make_unique<WsRawClient>(server.ws_port()));
@@ -107,7 +110,7 @@ TEST_CASE("idle connections hold no output; after a burst the loop keeps at most
     CHECK(all_outputs_back(server));
     OutputCounts counts = output_counts(server);
     CHECK(counts.spare > 0);
-    CHECK(counts.spare <= LoopCore::max_spare_outputs);
+    CHECK(counts.spare <= SocketTable::max_spare_outputs);
     // The connections stay open and write again with the spares.
     for (std::size_t i = 0; i < clients; ++i) REQUIRE(ws[i]->send_text("again " + std::to_string(i)));
     for (std::size_t i = 0; i < clients; ++i) CHECK(ws[i]->read_message() == "again " + std::to_string(i));
@@ -162,7 +165,7 @@ TEST_CASE("the peer resets while a uv_write is in flight: the output comes back 
         REQUIRE(c.send("GET /big HTTP/1.1\r\nHost: x\r\n\r\n"));
         // The client reads nothing: the kernel takes a few MiB and the rest waits in a uv_write, past ticks.
         CHECK(wait_until([&] { return output_counts(server).lent == 1; }));
-        std::this_thread::sleep_for(std::chrono::milliseconds(3 * LoopCore::tick_ms));
+        std::this_thread::sleep_for(std::chrono::milliseconds(3 * SocketTable::tick_ms));
         CHECK(output_counts(server).lent == 1);
         c.reset();
     }

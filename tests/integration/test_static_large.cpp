@@ -125,4 +125,29 @@ TEST_CASE("curl downloads the file whole and with --range") {
     CHECK(site.server.stop());
 }
 
+TEST_CASE("curl -C - resumes a download with If-Range and the ETag it was given: 206, the file intact") {
+    if (!have_program("curl")) {
+        MESSAGE("curl not found; skipped");
+        return;
+    }
+    LargeSite site;
+    TempDir out;
+    const std::string url = "http://127.0.0.1:" + std::to_string(site.port()) + "/big.bin";
+    auto [hrc, head] = run_command({"curl", "-sS", "-I", url});
+    REQUIRE(hrc == 0);
+    const std::size_t at = head.find("ETag: ");
+    REQUIRE(at != std::string::npos);
+    const std::string etag = head.substr(at + 6, head.find("\r\n", at) - at - 6);
+    CHECK(etag.starts_with("\""));  // strong: If-Range compares strongly (RFC 9110 13.1.5)
+    // An interrupted download: the first MB is on disk.
+    const std::string file = out.write("big.part", site.content.substr(0, 1000000));
+    auto [rc, code] = run_command({"curl", "-sS", "--fail", "-C", "-", "-H", "If-Range: " + etag, "-o", file,
+                                   "-w", "%{http_code}", url});
+    CHECK(rc == 0);  // curl fails with 33 when the server answers 200 to a resume
+    CHECK(code == "206");
+    auto [crc, resumed] = run_command({"cat", file});
+    CHECK(resumed == site.content);
+    CHECK(site.server.stop());
+}
+
 }  // TEST_SUITE

@@ -5,6 +5,7 @@
 // Threads: loop thread only (like every middleware).
 #pragma once
 
+#include "duplex/json.h"
 #include "duplex/router.h"
 
 #include <cstddef>

@@ -7,6 +7,7 @@
 #include "duplex/error.h"
 #include "duplex/event_loop.h"
 #include "duplex/http_options.h"
+#include "duplex/json.h"
 #include "duplex/request.h"
 #include "duplex/response.h"
 #include "duplex/router.h"

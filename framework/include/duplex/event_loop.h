@@ -17,7 +17,6 @@ struct uv_loop_s;
 
 namespace duplex {
 
-namespace detail { class LoopCore; }
 
 // Identifies a timer made by set_timeout/set_interval; 0 is never a valid id.
 using TimerId = std::uint64_t;
@@ -57,10 +56,9 @@ public:
     // Escape hatch to the underlying libuv loop, for code that adds its own libuv handles.
     uv_loop_s* native() const;
 
-    detail::LoopCore& core() const { return *core_; }
-
 private:
-    std::unique_ptr<detail::LoopCore> core_;
+    struct Core;  // the loop's machinery, private to the library
+    std::unique_ptr<Core> core_;
 };
 
 }  // namespace duplex

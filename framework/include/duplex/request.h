@@ -6,9 +6,10 @@
 // Threads: loop thread only.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,6 +22,11 @@ namespace detail { class RequestParser; class HttpSession; struct Exchange; clas
 
 class Request {
 public:
+    Request();
+    ~Request();
+    Request(const Request&) = delete;
+    Request& operator=(const Request&) = delete;
+
     using Pairs = std::vector<std::pair<std::string, std::string>>;
 
     std::string_view method() const { return method_; }
@@ -51,9 +57,10 @@ public:
 
     // The body bytes (fully received before handlers run; capped by HttpOptions::max_body_bytes).
     std::string_view body() const { return body_; }
-    // The JSON parsed by body::json(); throws duplex::Error(400) when the body was not parsed as JSON.
+    // The JSON parsed by body::json(); throws duplex::Error(400) when the body was not parsed as JSON. Reading
+    // the value needs duplex/json.h (included by duplex.h and body.h).
     const nlohmann::json& json() const;
-    void set_json(nlohmann::json value) { json_ = std::move(value); has_json_ = true; }
+    void set_json(nlohmann::json value);
 
     // The peer's "ip:port".
     const std::string& remote_address() const { return remote_; }
@@ -89,7 +96,7 @@ private:
     Pairs params_;
     mutable Pairs query_;
     mutable bool query_parsed_ = false;
-    nlohmann::json json_;
+    std::unique_ptr<nlohmann::json> json_;  // made by the first set_json, kept for the next request
     bool has_json_ = false;
     std::string remote_;
 };

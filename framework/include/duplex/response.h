@@ -9,7 +9,7 @@
 
 #include "duplex/error.h"
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <functional>
 #include <memory>
@@ -45,7 +45,8 @@ public:
     void send(std::string_view body);
     void send(std::string&& body);
     void send(const char* body) { send(std::string_view(body)); }
-    // application/json; charset=utf-8. Bytes of strings that are not valid UTF-8 are sent as U+FFFD.
+    // application/json; charset=utf-8. Bytes of strings that are not valid UTF-8 are sent as U+FFFD. Building
+    // the value (`res.json({{"a", 1}})`) needs duplex/json.h (included by duplex.h).
     void json(const nlohmann::json& value);
     // Location + a short body; status 302 unless given (301, 303, 307, 308).
     void redirect(std::string_view location, int status = 302);

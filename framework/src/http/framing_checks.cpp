@@ -2,6 +2,8 @@
 
 #include "http/http_tokens.h"
 
+#include <cstring>
+
 namespace duplex::detail {
 
 namespace {
@@ -30,6 +32,28 @@ int MethodScan::scan(const char* data, std::size_t len) {
         token_ = true;
     }
     return 0;
+}
+
+bool FoldWatch::scan(const char* p, std::size_t n) {
+    const char* end = p + n;
+    while (p < end) {
+        switch (state_) {
+        case State::off: return true;
+        case State::folded: return false;
+        case State::in_line: {
+            // Field values hold no LF: the line's end is the next one.
+            const void* lf = std::memchr(p, '\n', static_cast<std::size_t>(end - p));
+            if (lf == nullptr) return true;
+            p = static_cast<const char*>(lf) + 1;
+            state_ = State::after_lf;
+            break;
+        }
+        case State::after_lf:
+            state_ = *p == ' ' || *p == '\t' ? State::folded : State::off;
+            break;
+        }
+    }
+    return state_ != State::folded;
 }
 
 }  // namespace duplex::detail

@@ -5,6 +5,7 @@
 // - MethodScan: after llhttp refused a method, tells an unknown method (token then SP: 501, RFC 9110 9.1) from a
 //   malformed request line (400).
 // - StreamTail: the last two bytes of the current message, to see how it ended.
+// - FoldWatch: obsolete line folding (RFC 9112 5.2) in a header line.
 //
 // Pure: no I/O, no allocation. Lifetime: members of a RequestParser. Threads: the owner's.
 #pragma once
@@ -80,6 +81,24 @@ public:
 
 private:
     char last_[2] = {0, 0};
+};
+
+// Watches one header line from the end of its field name, as llhttp reported it, to the first byte after the line's
+// LF: llhttp continues the value when that byte is SP or HT (an obs-fold, joined into the value; a proxy that reads
+// it as a line of its own would see another header), ends it otherwise. Only bytes llhttp consumed are fed, and the
+// watch stops by itself where llhttp decides, so it never reads past the head (a body's "\n " is no fold).
+class FoldWatch {
+public:
+    // A field name just ended: watch the rest of its line.
+    void start() { state_ = State::in_line; }
+    void stop() { state_ = State::off; }
+    bool watching() const { return state_ == State::in_line || state_ == State::after_lf; }
+    // The next bytes of the stream. False (and for good) once a line ending is followed by SP or HT.
+    bool scan(const char* p, std::size_t n);
+
+private:
+    enum class State : std::uint8_t { off, in_line, after_lf, folded };
+    State state_ = State::off;
 };
 
 }  // namespace duplex::detail

@@ -165,6 +165,22 @@ std::string_view format_http_date(std::time_t t, std::span<char, kHttpDateSize> 
     return {out.data(), kHttpDateSize};
 }
 
+std::string_view current_http_date() noexcept {
+    // Constant-initialized: no guard on the thread-local access.
+    struct Cache {
+        std::time_t second = -1;
+        std::array<char, kHttpDateSize> text{};
+        std::size_t size = 0;
+    };
+    thread_local Cache cache;
+    const std::time_t now = std::time(nullptr);
+    if (now != cache.second) {
+        cache.second = now;
+        cache.size = format_http_date(now, cache.text).size();
+    }
+    return {cache.text.data(), cache.size};
+}
+
 void append_http_date(std::time_t t, std::string& out) {
     std::array<char, kHttpDateSize> buffer;
     out.append(format_http_date(t, buffer));

@@ -21,6 +21,11 @@ std::string_view format_http_date(std::time_t t, std::span<char, kHttpDateSize> 
 // Appends the IMF-fixdate of `t` to `out` (nothing when the year is out of range).
 void append_http_date(std::time_t t, std::string& out);
 
+// The IMF-fixdate of now, for the Date header of every response: formatted at most once per second and per thread
+// (a loop runs on one thread), so the hot path is a time() call and a compare. The view stays valid on this thread
+// until the next call.
+std::string_view current_http_date() noexcept;
+
 // Parses an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), an RFC 850 date ("Sunday, 06-Nov-94 08:49:37 GMT") or an
 // asctime date ("Sun Nov  6 08:49:37 1994"), exactly (case-sensitive, single spaces, no surrounding whitespace).
 // `now` resolves RFC 850's two-digit year: the year with those last two digits that is at most 50 years ahead of

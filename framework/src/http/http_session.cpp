@@ -1,7 +1,6 @@
 #include "http/http_session.h"
 
 #include "http/response_writer.h"
-#include "loop/loop_core.h"
 #include "net/socket.h"
 
 #include <cstdio>
@@ -31,8 +30,6 @@ HttpSession::HttpSession(Socket& socket, HttpHost& host)
 }
 
 HttpSession::~HttpSession() = default;
-
-std::string_view HttpSession::date() const { return socket_ ? socket_->core().http_date() : std::string_view(); }
 
 const std::string& HttpSession::remote() {
     // Once per connection: getpeername + formatting cost more than the rest of a small request.
@@ -111,7 +108,7 @@ void HttpSession::feed(char* data, std::size_t len) {
 void HttpSession::dispatch(std::shared_ptr<Exchange> ex) {
     ex->session = this;
     ex->queued = true;
-    ex->started_ms = uv_now(socket_->core().uv());
+    ex->started_ms = uv_now(socket_->tcp()->loop);
     ex->head_only = ex->req.method() == "HEAD";
     if (!ex->keep_alive) {
         ex->close_after = true;
@@ -141,7 +138,7 @@ void HttpSession::upgrade(char* rest, std::size_t n) {
     }
     ex->session = this;
     ex->queued = true;
-    ex->started_ms = uv_now(socket_->core().uv());
+    ex->started_ms = uv_now(socket_->tcp()->loop);
     ex->req.remote_ = remote();
     queue_.push_back(ex);
     Socket* sock = socket_;

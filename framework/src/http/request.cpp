@@ -1,12 +1,22 @@
 #include "duplex/request.h"
 
 #include "duplex/error.h"
+#include "duplex/json.h"
 #include "http/http_tokens.h"
 #include "http/url.h"
 
 namespace duplex {
 
 using detail::ascii_iequals;
+
+Request::Request() = default;
+Request::~Request() = default;
+
+void Request::set_json(nlohmann::json value) {
+    if (json_) *json_ = std::move(value);
+    else json_ = std::make_unique<nlohmann::json>(std::move(value));
+    has_json_ = true;
+}
 
 void Request::clear() {
     storage_.clear();
@@ -22,7 +32,7 @@ void Request::clear() {
     params_.clear();
     query_.clear();
     query_parsed_ = false;
-    if (has_json_) json_ = nullptr;
+    if (has_json_) *json_ = nullptr;
     has_json_ = false;
     remote_.clear();
 }
@@ -80,7 +90,7 @@ std::optional<std::string_view> Request::query(std::string_view key) const {
 
 const nlohmann::json& Request::json() const {
     if (!has_json_) throw Error(400, "request body was not parsed as JSON (use duplex::body::json())");
-    return json_;
+    return *json_;
 }
 
 }  // namespace duplex

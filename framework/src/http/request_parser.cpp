@@ -40,6 +40,10 @@ const llhttp_settings_t RequestParser::settings_ = [] {
         auto& r = self(p);
         // No field bytes at all for this line (llhttp may skip an empty span): a name is required.
         if (r.in_value_ || r.target_->headers_.back().name_len == 0) return r.limit(400, "Empty header name");
+        // The rest of this line is watched for a fold from the name's end on (before it the buffer holds name
+        // bytes only): llhttp discards an empty value's whitespace, and with it a fold, without a callback.
+        r.folds_.start();
+        r.fold_from_ = r.field_end_;
         r.target_->headers_.back().value_off = static_cast<std::uint32_t>(r.target_->storage_.size());
         return 0;
     };
@@ -93,6 +97,11 @@ int RequestParser::on_message_begin(llhttp_t* p) {
     r.in_value_ = true;  // the next field starts a new header line
     r.expect_continue_ = false;
     r.close_asked_ = false;
+    // llhttp sets 0.9 before on_url_complete when the line ends after the target: from 0.0 here, 0.9 can only
+    // mean that (an "HTTP/0.9" version comes later).
+    p->http_major = 0;
+    p->http_minor = 0;
+    r.folds_.stop();
     r.chunks_.reset();
     return 0;
 }
@@ -110,6 +119,9 @@ int RequestParser::on_url_complete(llhttp_t* p) {
     auto& r = self(p);
     Request& q = *r.target_;
     std::string_view t = q.target();
+    // "GET /" and the line's end: no HTTP-version, a malformed request-line (RFC 9112 3), not HTTP/0.9 to refuse
+    // with 505; answered at once rather than after a head that will never come.
+    if (p->http_major == 0 && p->http_minor == 9) return r.limit(400, "Request line without an HTTP version");
     if (p->method == HTTP_CONNECT) {  // authority-form ("host:port"): nothing to split, routed as it is
         q.path_ = q.target_;
         return 0;
@@ -141,6 +153,9 @@ int RequestParser::on_header_field(llhttp_t* p, const char* at, std::size_t n) {
     auto& r = self(p);
     Request& q = *r.target_;
     if (r.in_value_) {
+        // A new line: the one before ended without a fold, or its continuation is among the bytes before this.
+        if (!r.fold_free_until(at)) return r.limit(400, "Obsolete line folding");
+        r.folds_.stop();
         if (q.headers_.size() >= r.limits_.max_header_count) return r.limit(431, "Too Many Headers");
         auto off = static_cast<std::uint32_t>(q.storage_.size());
         q.headers_.push_back({off, 0, off, 0});
@@ -151,6 +166,7 @@ int RequestParser::on_header_field(llhttp_t* p, const char* at, std::size_t n) {
     if (!all_tchar(at, n)) return r.limit(400, "Invalid header name");
     q.storage_.append(at, n);
     q.headers_.back().name_len += static_cast<std::uint32_t>(n);
+    r.field_end_ = at + n;
     return 0;
 }
 
@@ -170,7 +186,6 @@ int RequestParser::on_headers_complete(llhttp_t* p) {
     r.phase_ = Phase::Body;
     q.major_ = p->http_major;
     q.minor_ = p->http_minor;
-    // HTTP/0.9 ("GET /") has no version to complete: it gets here without one.
     if (!version_supported(p)) return r.limit(505, "HTTP Version Not Supported");
     HeadVerdict verdict = check_head(q);
     if (verdict.status != 0) return r.limit(verdict.status, verdict.reason);
@@ -239,6 +254,13 @@ RequestParser::Result RequestParser::scan_method(const char* data, std::size_t l
     }
 }
 
+bool RequestParser::fold_free_until(const char* until) {
+    if (!folds_.watching()) return true;
+    const bool ok = folds_.scan(fold_from_, static_cast<std::size_t>(until - fold_from_));
+    fold_from_ = until;
+    return ok;
+}
+
 RequestParser::Result RequestParser::feed(const char* data, std::size_t len) {
     // After an error llhttp returns it again, but with its error position still in the earlier buffer: answer
     // here that nothing of this one was consumed.
@@ -246,12 +268,16 @@ RequestParser::Result RequestParser::feed(const char* data, std::size_t len) {
     if (method_scan_.active()) return scan_method(data, len, 0);
     if (!chunks_.next_buffer(data, len)) return fail_now(400, "Chunk data not followed by CRLF", 0);
     feed_end_ = data + len;
+    field_end_ = fold_from_ = data;  // a name or a watched line that goes on from the last buffer
     llhttp_errno_t err = llhttp_execute(&parser_, data, len);
     // The error position is only meaningful when llhttp stopped (a pause leaves it behind for later calls).
     const char* pos = err == HPE_OK ? nullptr : llhttp_get_error_pos(&parser_);
     if (pos == nullptr) pos = data + len;
     std::size_t n = static_cast<std::size_t>(pos - data);
     tail_.push(data, n);
+    // What llhttp took of a watched line: a fold there came before anything llhttp or a limit refused later
+    // in this buffer, as it would have come first had the bytes arrived one at a time.
+    if (!fold_free_until(pos)) return fail_now(400, "Obsolete line folding", n);
     switch (err) {
     case HPE_OK:
         return {Kind::NeedMore, len, 0, {}};

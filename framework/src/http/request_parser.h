@@ -67,6 +67,8 @@ private:
     int limit(int status, const char* reason);
     Result fail_now(int status, const char* reason, std::size_t consumed);
     Result scan_method(const char* data, std::size_t len, std::size_t from);
+    // Feeds the watched header line's bytes up to `until` (consumed by llhttp) to folds_; false on an obs-fold.
+    bool fold_free_until(const char* until);
 
     llhttp_t parser_{};
     const HttpOptions& limits_;
@@ -82,6 +84,9 @@ private:
     ChunkFraming chunks_;
     MethodScan method_scan_;
     StreamTail tail_;
+    FoldWatch folds_;
+    const char* field_end_ = nullptr;  // where the last field-name span stopped, or the buffer's start
+    const char* fold_from_ = nullptr;  // the next byte folds_ has not seen, in the current buffer
     int error_status_ = 0;
     const char* error_reason_ = nullptr;
 };

@@ -1,5 +1,7 @@
 #include "duplex/response.h"
 
+#include "duplex/json.h"
+
 #include "http/exchange.h"
 #include "http/http_session.h"
 #include "http/response_writer.h"

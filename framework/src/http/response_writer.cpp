@@ -1,5 +1,6 @@
 #include "http/response_writer.h"
 
+#include "http/http_date.h"
 #include "http/http_session.h"
 #include "http/http_tokens.h"
 #include "http/status_text.h"
@@ -60,12 +61,12 @@ void append_hex(std::string& out, std::uint64_t n) {
 
 // The status line and headers. content_length < 0: streamed (chunked, or close-delimited on HTTP/1.0).
 void write_head(Exchange& ex, std::string& out, std::int64_t content_length) {
-    HttpSession& s = *ex.session;
     bool user_close = false;
     bool user_connection = false;
     for_each_line(ex.head, "connection", [&](std::size_t, std::size_t, std::string_view v) {
         user_connection = true;
-        if (v.find("close") != std::string_view::npos || v.find("Close") != std::string_view::npos) user_close = true;
+        // A token of the list, as the request side reads it ("x-closed" is not "close", "CLOSE" is).
+        if (list_has_token(v, "close")) user_close = true;
         return true;
     });
     if (user_close) ex.close_after = true;
@@ -85,7 +86,7 @@ void write_head(Exchange& ex, std::string& out, std::int64_t content_length) {
     out.push_back(' ');
     out.append(status_text(ex.status));
     out.append("\r\nDate: ");
-    out.append(s.date());
+    out.append(current_http_date());
     out.append("\r\n");
     out.append(ex.head);
     if (content_length >= 0 && has_body_status(ex.status) && !user_length) {

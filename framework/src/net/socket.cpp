@@ -1,6 +1,6 @@
 #include "net/socket.h"
 
-#include "loop/loop_core.h"
+#include "net/socket_table.h"
 #include "util/slab_pool.h"
 
 #include <sys/ioctl.h>
@@ -33,7 +33,7 @@ Socket* Socket::create(LoopCore& core) {
     auto* s = new (thread_slab_pool(sizeof(Socket), alignof(Socket)).allocate()) Socket();
     uv_tcp_init(core.uv(), &s->tcp_);
     s->tcp_.data = s;
-    core.track(s);
+    core.service<SocketTable>().track(s);
     return s;
 }
 
@@ -44,15 +44,15 @@ void Socket::start(std::shared_ptr<Protocol> protocol) {
 
 void Socket::set_protocol(std::shared_ptr<Protocol> protocol) { protocol_ = std::move(protocol); }
 
-LoopCore& Socket::core() const { return LoopCore::of(tcp_.loop); }
+SocketTable& Socket::table() const { return SocketTable::of(tcp_.loop); }
 
 SocketOutput& Socket::output() {
-    if (!output_) output_ = core().take_output();
+    if (!output_) output_ = table().take_output();
     return *output_;
 }
 
 void Socket::give_back_output(bool trim) {
-    if (output_) core().give_back_output(std::move(output_), trim);
+    if (output_) table().give_back_output(std::move(output_), trim);
 }
 
 void Socket::release_idle_buffer(bool trim) {
@@ -68,7 +68,7 @@ void Socket::write(std::string_view bytes) {
 void Socket::commit() {
     if (dirty_ || closing_) return;
     dirty_ = true;
-    core().mark_dirty(this);
+    table().mark_dirty(this);
 }
 
 // write_queue_size: what the uv_write in flight has not handed to the kernel yet.
@@ -203,8 +203,8 @@ void Socket::check_backlog() {
 }
 
 void Socket::on_alloc(uv_handle_t* h, std::size_t, uv_buf_t* buf) {
-    auto& core = LoopCore::of(h->loop);
-    *buf = uv_buf_init(core.read_buffer(), static_cast<unsigned>(core.read_buffer_size()));
+    SocketTable& table = SocketTable::of(h->loop);
+    *buf = uv_buf_init(table.read_buffer(), static_cast<unsigned>(table.read_buffer_size()));
 }
 
 void Socket::on_read(uv_stream_t* stream, ssize_t nread, const uv_buf_t* buf) {
@@ -315,7 +315,7 @@ void Socket::close(int status) {
     close_status_ = static_cast<std::int16_t>(status);
     if (reading_) uv_read_stop(reinterpret_cast<uv_stream_t*>(&tcp_));
     reading_ = false;
-    LoopCore& c = core();
+    SocketTable& c = table();
     c.untrack(this);
     if (dirty_) c.forget_dirty(this);
     dirty_ = false;

@@ -6,7 +6,7 @@
 // with one uv_write for the rest.
 //
 // Every idle connection pays sizeof(Socket), so the output side lives in a SocketOutput that a socket borrows
-// from its LoopCore's spares when it first has bytes to write and gives back once nothing is queued or in
+// from its SocketTable's spares when it first has bytes to write and gives back once nothing is queued or in
 // flight: an idle socket holds one pointer for it, a busy one reuses buffers without a malloc.
 //
 // Lifetime: created by a Listener (accept) or by connect(); deletes itself in its libuv close callback, after
@@ -28,6 +28,7 @@
 namespace duplex::detail {
 
 class LoopCore;
+class SocketTable;
 
 // Test seam for fault injection: when set, consulted before each real write/read. Returning a libuv error
 // code makes the socket behave as if the kernel had returned it; returning a positive n < len makes a short
@@ -39,7 +40,7 @@ struct SocketFaults {
 void set_socket_faults(SocketFaults* faults);
 
 // The output side of a Socket: the bytes queued this loop turn and the uv_write in flight. Held only while the
-// socket has something to write; otherwise it waits in LoopCore's spares (see LoopCore::take_output).
+// socket has something to write; otherwise it waits in SocketTable's spares (see SocketTable::take_output).
 struct SocketOutput {
     std::string queued;     // write() and output_buffer() append here; flushed once per loop turn
     std::string in_flight;  // handed to uv_write: must stay put until on_written, so never appended to
@@ -54,7 +55,7 @@ struct SocketOutput {
     // An emptied buffer keeps its capacity for the next write only up to a bound, so memory returns after a
     // burst: the queue of a busy socket up to keep_capacity; the buffer a finished uv_write leaves (it becomes
     // the queue after the next swap: keeping it large would double what a slow peer costs) and, on the loop's
-    // tick, both buffers of a spare waiting in LoopCore, up to spare_capacity.
+    // tick, both buffers of a spare waiting in SocketTable, up to spare_capacity.
     static constexpr std::size_t keep_capacity = 64 * 1024;
     static constexpr std::size_t spare_capacity = 4 * 1024;
     void shrink_to_spare() {
@@ -111,13 +112,13 @@ public:
     int connect(const sockaddr* addr, std::function<void(int status)> cb);
 
     uv_tcp_t* tcp() { return &tcp_; }
-    // The handle's loop knows its LoopCore (loop->data): no member needed.
-    LoopCore& core() const;
+    // The handle's loop knows its SocketTable (through loop->data): no member needed.
+    SocketTable& table() const;
     // "ip:port" of the peer, or "" when unknown.
     std::string peer_address() const;
 
 private:
-    friend class LoopCore;
+    friend class SocketTable;
     Socket() = default;
     ~Socket();
     static void on_alloc(uv_handle_t* h, std::size_t suggested, uv_buf_t* buf);
@@ -132,7 +133,7 @@ private:
     // Called by the loop after it flushed the socket and on its tick: an idle socket (nothing queued, nothing
     // in flight) gives its output back to the spares, so that 10,000 idle connections hold no buffers (nor do
     // they keep one each after a burst of handshakes), and a socket still writing keeps it. trim: see
-    // LoopCore::give_back_output (no after a flush, yes on the tick).
+    // SocketTable::give_back_output (no after a flush, yes on the tick).
     void release_idle_buffer(bool trim);
     void give_back_output(bool trim = true);
     bool write_in_flight() const { return output_ && output_->writing; }
@@ -149,7 +150,7 @@ private:
     std::shared_ptr<Protocol> protocol_;
     std::unique_ptr<SocketOutput> output_;  // null while idle
     std::uint64_t deadline_ = 0;
-    std::uint32_t track_index_ = UINT32_MAX;  // position in LoopCore's tracked list
+    std::uint32_t track_index_ = UINT32_MAX;  // position in SocketTable's tracked list
     std::int16_t close_status_ = 0;  // 0 or a libuv error code (all fit: UV_EOF, the lowest, is -4095)
     bool reading_ : 1 = false;
     bool want_reading_ : 1 = false;  // the protocol's wish; reading_ is also off while backlogged_

@@ -5,7 +5,7 @@
 #pragma once
 
 #include "duplex/router.h"
-#include "routing/path_pattern.h"
+#include "http/path_pattern.h"
 
 #include <cstdint>
 #include <string>
@@ -44,12 +44,16 @@ public:
         : stack_(std::move(stack)), req_(req), res_(std::move(res)), base_(base), plain_done_(done) {}
 
     // Continues from the current layer with an optional pending error; `step` guards against a Next called
-    // twice (only the Next of the latest step may continue).
+    // twice (only the Next of the latest step may continue). Called while a layer of this walk runs (next()
+    // called synchronously), it returns at once and the walk goes on when that layer returns: the stack does not
+    // grow with the number of layers.
     void next(std::size_t step, std::optional<Error> err);
     static std::uint16_t allow_mask(const Request& req) { return req.allow_mask_; }
 
 private:
     template <class F> void call(F&& f);
+    // Finds the next layer that applies and runs it, or ends the walk.
+    void step_once();
 
     std::shared_ptr<const RouterStack> stack_;
     Request& req_;  // kept alive by res_
@@ -60,6 +64,8 @@ private:
     std::size_t index_ = 0;
     std::size_t step_ = 0;
     std::optional<Error> err_;
+    bool running_ = false;  // inside next()'s loop
+    bool resume_ = false;   // a layer called next() while running_: go on when it returns
 };
 
 }  // namespace duplex::detail

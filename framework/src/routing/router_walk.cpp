@@ -59,6 +59,22 @@ void RouterWalk::next(std::size_t step, std::optional<Error> err) {
     if (step != step_ || res_.finished()) return;  // a stale Next, or the answer is already given
     ++step_;
     if (err) err_ = std::move(err);
+    // Called from a layer of this walk, still on the stack: the loop below takes the next layer once that layer
+    // returns. A chain of layers that each call next() at once thus runs in constant stack depth, however long.
+    if (running_) {
+        resume_ = true;
+        return;
+    }
+    auto keep = shared_from_this();  // the layer's Next may be the last owner: the loop outlives it
+    running_ = true;
+    do {
+        resume_ = false;
+        step_once();
+    } while (resume_ && !res_.finished());
+    running_ = false;
+}
+
+void RouterWalk::step_once() {
     req_.mount_offset_ = base_;
     std::uint16_t method = method_bit(req_.method());
     bool head = req_.method() == "HEAD";

@@ -33,10 +33,11 @@ ServerHost::~ServerHost() {
 
 int ServerHost::listen(const ListenOptions& o) {
     if (closing_) return UV_ECANCELED;
-    auto l = std::make_unique<Listener>(loop.core(), [this](Socket& s) -> std::shared_ptr<Protocol> {
+    auto factory = [this](Socket& s) -> std::shared_ptr<Protocol> {
         if (closing_) return nullptr;
         return std::make_shared<HttpSession>(s, *this);
-    });
+    };
+    auto l = std::make_unique<Listener>(LoopCore::of(loop.native()), std::move(factory));
     int rc = l->listen(o.host, o.port, o.backlog, o.reuse_port);
     if (rc == 0) listeners_.push_back(std::move(l));
     return rc;

@@ -1,5 +1,6 @@
 #include "server/final_handler.h"
 
+#include "duplex/json.h"
 #include "routing/router_stack.h"
 
 #include <cstdio>

@@ -21,7 +21,7 @@ FileEntry make_entry(std::string real_path, std::string check_path, const FileId
                      std::chrono::seconds max_age) {
     FileEntry entry;
     entry.identity = identity;
-    append_etag(identity.size, identity.mtime_ms(), entry.etag);
+    append_etag(identity, entry.etag);
     entry.last_modified = last_modified_seconds(identity.mtime_ms());
 
     std::string& h = entry.headers_;

@@ -15,13 +15,20 @@ void append_hex(std::uint64_t value, std::string& out) {
 
 }  // namespace
 
-void append_etag(std::uint64_t size, std::int64_t mtime_ms, std::string& out) {
-    out.append("W/\"");
-    append_hex(size, out);
+void append_etag(const FileIdentity& file, std::string& out) {
+    out.push_back('"');
+    append_hex(file.device, out);
     out.push_back('-');
-    // A time before 1970 is written like JavaScript's toString(16) does: a minus sign, then the magnitude.
-    if (mtime_ms < 0) out.push_back('-');
-    append_hex(mtime_ms < 0 ? 0 - static_cast<std::uint64_t>(mtime_ms) : static_cast<std::uint64_t>(mtime_ms), out);
+    append_hex(file.inode, out);
+    out.push_back('-');
+    append_hex(file.size, out);
+    out.push_back('-');
+    // A time before 1970: a minus sign, then the magnitude (the nanoseconds are never negative).
+    const std::int64_t s = file.mtime_sec;
+    if (s < 0) out.push_back('-');
+    append_hex(s < 0 ? 0 - static_cast<std::uint64_t>(s) : static_cast<std::uint64_t>(s), out);
+    out.push_back('.');
+    append_hex(static_cast<std::uint64_t>(file.mtime_nsec), out);
     out.push_back('"');
 }
 

@@ -9,7 +9,7 @@
 #include "duplex/request.h"
 #include "duplex/response.h"
 #include "duplex/websocket.h"
-#include "routing/path_pattern.h"
+#include "http/path_pattern.h"
 
 #include <functional>
 #include <memory>

@@ -125,12 +125,15 @@ TEST_CASE("any close token in any Connection line closes, on HTTP/1.0 and 1.1") 
     CHECK(keeps("GET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n"));
 }
 
-TEST_CASE("versions: 505 for any major but 1 and for HTTP/0.9; HTTP/1.x is served as 1.1") {
+TEST_CASE("versions: 505 for any major but 1 and for HTTP/0.9; HTTP/1.x is served as 1.1; none is 400") {
     for (const char* v : {"HTTP/2.0", "HTTP/3.0", "HTTP/0.9", "HTTP/9.9", "HTTP/0.0"}) {
         CAPTURE(v);
         CHECK(error_of(std::string("GET / ") + v + "\r\nHost: h\r\n\r\n") == 505);
     }
-    CHECK(error_of("GET /\r\n\r\n") == 505);  // HTTP/0.9's request line has no version
+    // A request line without a version (HTTP/0.9's form) is malformed (RFC 9112 3), not a version to refuse.
+    CHECK(error_of("GET /\r\n") == 400);
+    CHECK(error_of("GET /\r\n\r\n") == 400);
+    CHECK(error_of("GET /\r\nHost: h\r\n\r\n") == 400);
     // The HTTP/2 preface: its asterisk-form target outside OPTIONS is refused first.
     CHECK(error_of("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n") == 400);
     Message m = only_message("GET / HTTP/1.2\r\nHost: h\r\n\r\n");

@@ -1,11 +1,11 @@
-// PathPattern::compile and PathPattern::match (routing/path_pattern.h).
+// PathPattern::compile and PathPattern::match (http/path_pattern.h).
 #include <doctest/doctest.h>
 
 #include <string>
 #include <utility>
 #include <vector>
 
-#include "routing/path_pattern.h"
+#include "http/path_pattern.h"
 
 using namespace duplex::detail;
 using namespace std::string_literals;

@@ -10,7 +10,7 @@
 #include <utility>
 #include <vector>
 
-#include "routing/path_pattern.h"
+#include "http/path_pattern.h"
 
 using namespace duplex::detail;
 

@@ -160,4 +160,76 @@ TEST_CASE("a malformed escape in a parameter becomes a 400 error") {
     CHECK(w.error->status() == 400);
 }
 
+TEST_CASE("100,000 layers that call next() at once run in bounded stack depth, errors and mounts included") {
+    constexpr int kLayers = 100000;
+    int ran = 0;
+    Router r;
+    for (int i = 0; i < kLayers; ++i) {
+        r.use([&](Request&, Response&, Next next) {
+            ++ran;
+            next();
+        });
+    }
+    Walk w = run(r, get("/x"));
+    CHECK(ran == kLayers);
+    CHECK(w.done);
+    CHECK_FALSE(w.error);
+
+    // The same through error layers passing the error on, and in a mounted router.
+    int errors = 0;
+    Router failing;
+    failing.use([](Request&, Response&, Next next) { next(Error(503, "down")); });
+    for (int i = 0; i < kLayers; ++i) {
+        failing.use_error([&](const Error&, Request&, Response&, Next next) {
+            ++errors;
+            next();
+        });
+    }
+    Router outer;
+    outer.use("/api", failing);
+    Walk e = run(outer, get("/api/x"));
+    CHECK(errors == kLayers);
+    CHECK(e.done);
+    REQUIRE(e.error);
+    CHECK(e.error->status() == 503);
+}
+
+TEST_CASE("next() called synchronously returns at once: the next layer runs when the caller returns") {
+    std::vector<std::string> trace;
+    Router r;
+    r.use([&](Request&, Response&, Next next) {
+        next();
+        trace.push_back("after first next()");
+    });
+    r.use([&](Request&, Response&, Next next) {
+        trace.push_back("second");
+        next();
+    });
+    Walk w = run(r, get("/x"));
+    CHECK(trace == std::vector<std::string>{"after first next()", "second"});
+    CHECK(w.done);
+}
+
+TEST_CASE("a long synchronous chain that pauses once and is resumed later finishes, in bounded depth") {
+    constexpr int kLayers = 50000;
+    int ran = 0;
+    std::optional<Next> kept;
+    Router r;
+    for (int i = 0; i < kLayers; ++i) {
+        r.use([&, i](Request&, Response&, Next next) {
+            ++ran;
+            if (i == kLayers / 2) kept = next;  // continued from outside the walk
+            else next();
+        });
+    }
+    Walk w;
+    start(r, exchange_for(get("/x")), w);
+    CHECK(ran == kLayers / 2 + 1);
+    CHECK_FALSE(w.done);
+    REQUIRE(kept);
+    (*kept)();
+    CHECK(ran == kLayers);
+    CHECK(w.done);
+}
+
 }  // TEST_SUITE

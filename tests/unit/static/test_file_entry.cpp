@@ -61,15 +61,17 @@ TEST_SUITE("static") {
 
 TEST_CASE("make_entry: validators and header lines, each answer's set a prefix of the next") {
     FileIdentity id;
+    id.device = 0x803;
+    id.inode = 0x1a2b;
     id.size = 31;
     id.mtime_sec = 784111777;
     id.mtime_nsec = 123456789;
     const FileEntry e = make_entry("/srv/www/page.HTML", "/srv/www/page.HTML", id, std::chrono::seconds(60));
-    CHECK(e.etag == "W/\"1f-b690b43563\"");
+    CHECK(e.etag == "\"803-1a2b-1f-2ebc98a1.75bcd15\"");
     CHECK(e.last_modified == 784111777);
     CHECK(e.validator_headers() ==
           "Cache-Control: public, max-age=60\r\nLast-Modified: Sun, 06 Nov 1994 08:49:37 GMT\r\n"
-          "ETag: W/\"1f-b690b43563\"\r\n");
+          "ETag: \"803-1a2b-1f-2ebc98a1.75bcd15\"\r\n");
     CHECK(e.not_modified_headers() == std::string(e.validator_headers()) + "Accept-Ranges: bytes\r\n");
     CHECK(e.content_headers() ==
           std::string(e.not_modified_headers()) + "Content-Type: text/html; charset=utf-8\r\n");

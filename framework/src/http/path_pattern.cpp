@@ -1,4 +1,4 @@
-#include "routing/path_pattern.h"
+#include "http/path_pattern.h"
 
 #include <algorithm>
 #include <array>
