@@ -2,6 +2,7 @@
 // (tests/peers/client_peer_server.{py,mjs}, same paths and behaviours), each a child process on port 0.
 #include "support/client_log.h"
 #include "support/process.h"
+#include "support/ws_peers.h"
 
 #include <doctest/doctest.h>
 
@@ -120,8 +121,8 @@ void converse(int port) {
 
 TEST_SUITE("client vs other servers") {
 TEST_CASE("Python websockets server") {
-    if (!have_program("/usr/bin/python3")) {
-        MESSAGE("no /usr/bin/python3: skipped");
+    if (!have_python_peer()) {
+        MESSAGE("skipped: /usr/bin/python3 with websockets not found");
         return;
     }
     const int port = peer_port({"/usr/bin/python3", source_root() + "/tests/peers/client_peer_server.py"});
@@ -130,8 +131,8 @@ TEST_CASE("Python websockets server") {
 }
 
 TEST_CASE("Node ws server") {
-    if (!have_program("node")) {
-        MESSAGE("no node: skipped");
+    if (!have_node_peer()) {
+        MESSAGE("skipped: node or tests/node_modules/ws not found");
         return;
     }
     const int port = peer_port({"node", source_root() + "/tests/peers/client_peer_server.mjs"});

@@ -10,6 +10,7 @@
 // Threads: loop thread only.
 #pragma once
 
+#include "duplex/close_code.h"
 #include "duplex/error.h"
 
 #include <any>
@@ -30,22 +31,6 @@ class EventLoop;
 namespace detail { class WsSession; }
 
 enum class ReadyState : int { Connecting = 0, Open = 1, Closing = 2, Closed = 3 };
-
-// Close codes of RFC 6455 section 7.4.1 (plus the IANA-registered 1012-1014).
-namespace CloseCode {
-inline constexpr std::uint16_t Normal = 1000;
-inline constexpr std::uint16_t GoingAway = 1001;
-inline constexpr std::uint16_t ProtocolError = 1002;
-inline constexpr std::uint16_t UnsupportedData = 1003;
-inline constexpr std::uint16_t NoStatus = 1005;        // reported when the Close frame had no code
-inline constexpr std::uint16_t Abnormal = 1006;        // reported when the connection dropped without a Close
-inline constexpr std::uint16_t InvalidPayload = 1007;
-inline constexpr std::uint16_t PolicyViolation = 1008;
-inline constexpr std::uint16_t MessageTooBig = 1009;
-inline constexpr std::uint16_t MandatoryExtension = 1010;
-inline constexpr std::uint16_t InternalError = 1011;
-inline constexpr std::uint16_t TryAgainLater = 1013;
-}  // namespace CloseCode
 
 // One received message. `data` is valid only during the onmessage call: copy what you keep.
 struct Message {
