@@ -44,10 +44,12 @@ struct CloseEvent {
     bool was_clean = false;
 };
 
-// What happens to a send when the connection's buffered amount is over max_buffered_bytes.
+// What happens to an outgoing frame when the connection's buffered amount would pass max_buffered_bytes: a
+// message or ping, and also an automatic pong or the idle ping (only our Close may pass it, once). Automatic
+// pongs are coalesced first (RFC 6455 5.5.3): while one waits unsent, later pings only update the answer owed.
 enum class BackpressurePolicy {
     Close,  // close the connection with 1008 (a reader too slow to keep up)
-    Drop,   // refuse the message (SendResult::Dropped); the connection stays open
+    Drop,   // refuse the message (SendResult::Dropped; a pong stays owed until the drain); the connection stays open
 };
 
 class WebSocket;
@@ -58,7 +60,7 @@ struct WsOptions {
     // Frames cost time, not memory (a message grows in one buffer): the bound stops a message that never ends,
     // while 16 MiB in 16-byte fragments (Autobahn sends 4 MiB in 64-byte ones) still passes.
     std::uint32_t max_fragments = 1u << 20;            // more frames in one message -> close 1009
-    std::size_t max_buffered_bytes = 16 * 1024 * 1024; // send over this -> backpressure policy
+    std::size_t max_buffered_bytes = 16 * 1024 * 1024; // any frame over this (pings, pongs too) -> backpressure policy
     BackpressurePolicy backpressure = BackpressurePolicy::Close;
     std::size_t high_water_bytes = 1024 * 1024;        // send returns Backpressure above this
     std::chrono::milliseconds idle_timeout{120000};    // no byte received: ping, then close 1006 (0 = never)
@@ -101,6 +103,7 @@ public:
     SendResult send_binary(std::string_view bytes);
     // Same opcode as the message (echo).
     SendResult send(const Message& m) { return m.binary ? send_binary(m.data) : send(m.data); }
+    // A ping (payload cut to 125 bytes), never compressed; queued, dropped or refused like send().
     SendResult ping(std::string_view payload = {});
     // Bytes accepted by send and not yet handed to the kernel.
     std::size_t buffered_amount() const;
