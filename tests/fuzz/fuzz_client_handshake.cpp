@@ -19,7 +19,7 @@
 #include "client/response_parser.h"
 #include "fuzz_check.h"
 #include "ws/accept_key.h"
-#include "ws/handshake_client.h"
+#include "ws/client_handshake_rules.h"
 #include "http/http_tokens.h"
 #include "ws/permessage_deflate.h"
 

@@ -14,6 +14,7 @@
 
 #include "fuzz_check.h"
 #include "http/url.h"
+#include "duplex/static_files.h"
 #include "static/resolve_path.h"
 
 namespace {

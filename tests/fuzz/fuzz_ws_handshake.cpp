@@ -16,8 +16,8 @@
 
 #include "client/response_parser.h"
 #include "fuzz_check.h"
-#include "ws/handshake.h"
-#include "ws/handshake_client.h"
+#include "ws/server_handshake_rules.h"
+#include "ws/client_handshake_rules.h"
 #include "http/http_tokens.h"
 #include "ws/permessage_deflate.h"
 

@@ -22,6 +22,8 @@ void setup_routes(duplex::App&, duplex::WsServer& wss) {
             ws.terminate();
         } else if (m.data == "ping-me") {
             ws.ping("srv");
+        } else if (m.data == "ping-me-big") {
+            ws.ping(std::string(100, 's'));  // over compress_min_bytes: still never compressed
         } else if (m.data == "shutdown") {
             wss.close(duplex::CloseCode::GoingAway);
         } else {
@@ -117,6 +119,22 @@ TEST_CASE_FIXTURE(Fixture, "pings both ways: the client pongs the server, the se
         .onping = [](duplex::WebSocket& ws, std::string_view) { ws.close(); },
     });
     CHECK(log.summary() == "open | pong cli | ping srv | close 1000  clean");
+}
+
+TEST_CASE_FIXTURE(Fixture, "pings of 100 bytes both ways on a deflate connection go uncompressed (RFC 7692 6.1)") {
+    // Before the fix the server's ping went out with RSV1 and this client failed the connection with 1002.
+    duplex::ClientOptions options{
+        .onopen = [](duplex::WebSocket& ws) {
+            CHECK(ws.extensions().find("permessage-deflate") == 0);
+            CHECK(ws.ping(std::string(100, 'c')) == duplex::SendResult::Queued);
+            ws.send("ping-me-big");
+        },
+        .onping = [](duplex::WebSocket& ws, std::string_view) { ws.close(); },
+    };
+    options.options.permessage_deflate = true;
+    ClientLog log = exchange(url("/deflate"), std::move(options));
+    CHECK(log.summary() == "open | pong " + std::string(100, 'c') + " | ping " + std::string(100, 's') +
+                               " | close 1000  clean");
 }
 
 TEST_CASE_FIXTURE(Fixture, "every way a connection ends") {

@@ -3,6 +3,7 @@
 #include "support/client_log.h"
 #include "support/process.h"
 #include "support/skip.h"
+#include "support/ws_peers.h"
 
 #include <doctest/doctest.h>
 
@@ -121,8 +122,8 @@ void converse(int port) {
 
 TEST_SUITE("client vs other servers") {
 TEST_CASE("Python websockets server") {
-    if (!have_program("/usr/bin/python3")) {
-        DUPLEX_SKIP("no /usr/bin/python3");
+    if (!have_python_peer()) {
+        DUPLEX_SKIP("/usr/bin/python3 with websockets not found");
     }
     const int port = peer_port({"/usr/bin/python3", source_root() + "/tests/peers/client_peer_server.py"});
     REQUIRE_MESSAGE(port > 0, "the Python peer did not start (is python3-websockets installed?)");
@@ -130,8 +131,8 @@ TEST_CASE("Python websockets server") {
 }
 
 TEST_CASE("Node ws server") {
-    if (!have_program("node")) {
-        DUPLEX_SKIP("no node");
+    if (!have_node_peer()) {
+        DUPLEX_SKIP("node or tests/node_modules/ws not found");
     }
     const int port = peer_port({"node", source_root() + "/tests/peers/client_peer_server.mjs"});
     REQUIRE_MESSAGE(port > 0, "the Node peer did not start");

@@ -22,8 +22,11 @@ void routes(duplex::App& app, duplex::WsServer&) {
     app.get("/json", [](duplex::Request&, duplex::Response& res) { res.json({{"a", 1}}); });
     app.post("/text", [](duplex::Request&, duplex::Response& res) { res.status(201).send("created"); });
     app.del("/only-delete", [](duplex::Request&, duplex::Response& res) { res.status(204).end(); });
-    // app.options(...) does not compile: App::options() (the HttpOptions getter) hides Router::options.
-    app.route("OPTIONS", "/custom-options", [](duplex::Request&, duplex::Response& res) { res.set("X-Opt", "1").send("o"); });
+    // app.options is Router::options (the OPTIONS route); the App's HttpOptions are app.http_options().
+    app.options("/custom-options", [](duplex::Request&, duplex::Response& res) { res.set("X-Opt", "1").send("o"); });
+    app.get("/max-body", [&app](duplex::Request&, duplex::Response& res) {
+        res.send(std::to_string(app.http_options().max_body_bytes));
+    });
     app.get("/custom-options", [](duplex::Request&, duplex::Response& res) { res.send("g"); });
     app.get("/streamed", [](duplex::Request&, duplex::Response& res) {
         res.write("part1,");
@@ -99,6 +102,13 @@ TEST_CASE("automatic OPTIONS answers 204 with Allow; an explicit OPTIONS route w
     CHECK(custom->header("x-opt") == "1");
     CHECK(custom->body == "o");
     CHECK(server.stop());
+}
+
+TEST_CASE("app.http_options() is what the App was built with") {
+    ServerThread server(routes, {.max_body_bytes = 12345});
+    auto r = http_request(server.http_port(), req("GET", "/max-body"));
+    REQUIRE(r);
+    CHECK(r->body == "12345");
 }
 
 TEST_CASE("404 for unknown paths and unknown methods on them") {

@@ -1,5 +1,6 @@
 // Independent clients against an in-process WsServer: Python `websockets` and Node `ws` run the same
-// scenarios (echo, big messages, fragments, ping, every close path, compression on and off, subprotocol),
+// scenarios (echo, big messages, fragments, ping, every close path, compression on and off, subprotocol, pings
+// and pongs of every control payload size 0-125 on a compressed connection, which are never compressed),
 // and the server's own record of each connection is checked against RFC 6455 (code, reason, was_clean).
 #include "support/server_thread.h"
 #include "support/skip.h"
@@ -14,7 +15,8 @@ namespace {
 
 const std::vector<std::string> kCommon = {"text",         "binary",       "big-1m",  "fragments",
                                           "ping",         "client-close", "server-close",
-                                          "abrupt",       "deflate",      "refused", "proto"};
+                                          "abrupt",       "deflate",      "refused", "proto",
+                                          "deflate-pings"};
 
 struct PeerServer {
     WsEventLog log;

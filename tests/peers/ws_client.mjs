@@ -121,6 +121,29 @@ const scenarios = {
     await p.echo(Buffer.alloc(5000), true);
     await p.close(1000);
   },
+  // Control frames are never compressed (RFC 7692 6.1): ws fails the connection on a ping or pong with RSV1.
+  async 'deflate-pings'(url) {
+    const p = await Peer.open(url, { deflate: true });
+    check(p.ws.extensions.startsWith('permessage-deflate'), `extensions ${p.ws.extensions}`);
+    const letter = (size) => String.fromCharCode(97 + (size % 26));
+    for (let size = 0; size <= 125; ++size) {  // our pings, every control payload size
+      const payload = Buffer.alloc(size, letter(size));
+      const pong = new Promise((resolve) => p.ws.once('pong', resolve));
+      p.ws.ping(payload);
+      const data = await within(5000, pong, `pong of ${size} bytes`);
+      check(Buffer.compare(data, payload) === 0, `pong of ${size} bytes carries ${data.length}`);
+    }
+    const pings = [];
+    p.ws.on('ping', (data) => pings.push(data));
+    p.ws.send('ping-all');  // the server's pings, every size, answered by ws itself
+    const m = await p.next();
+    check(m.data.toString() === 'pongs-ok', `server says ${m.data.toString()}`);
+    check(pings.length === 126, `${pings.length} pings came`);
+    pings.forEach((d, size) => check(Buffer.compare(d, Buffer.alloc(size, letter(size))) === 0,
+      `ping of ${size} bytes carries ${d.length}`));
+    await p.echo('compressed after the pings, '.repeat(50));
+    await p.close(1000);
+  },
   async refused(url) {
     const p = await Peer.open(url.replace('/echo?', '/plain?'), { deflate: true });
     check(p.ws.extensions === '', `extension accepted on /plain: ${p.ws.extensions}`);

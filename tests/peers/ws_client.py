@@ -115,6 +115,20 @@ async def deflate(ctx):
         await echo(ws, "compress me again, " * 1000)
 
 
+async def deflate_pings(ctx):
+    # Control frames are never compressed (RFC 7692 6.1): a ping or pong with RSV1 would fail the connection.
+    async with ctx.connect(compression="deflate") as ws:
+        ext = ws.response_headers.get("Sec-WebSocket-Extensions", "")
+        check(ext.startswith("permessage-deflate"), f"extensions {ext!r}")
+        for size in range(126):  # our pings, every control payload size: each answered with its payload
+            waiter = await ws.ping(bytes([97 + size % 26]) * size)
+            await asyncio.wait_for(waiter, 5)
+        await ws.send("ping-all")  # the server's pings, every size, answered by websockets itself
+        got = await asyncio.wait_for(ws.recv(), 10)
+        check(got == "pongs-ok", f"server says {got!r}")
+        await echo(ws, "compressed after the pings, " * 50)
+
+
 async def refused(ctx):
     async with ctx.connect(path="/plain", compression="deflate") as ws:
         check("Sec-WebSocket-Extensions" not in ws.response_headers, "extension accepted on /plain")
@@ -130,7 +144,7 @@ async def proto(ctx):
 SCENARIOS = {
     "text": text, "binary": binary, "big-1m": big_1m, "big-16m": big_16m, "fragments": fragments,
     "ping": ping, "client-close": client_close, "server-close": server_close, "abrupt": abrupt,
-    "deflate": deflate, "refused": refused, "proto": proto,
+    "deflate": deflate, "deflate-pings": deflate_pings, "refused": refused, "proto": proto,
 }
 
 

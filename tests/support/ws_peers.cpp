@@ -11,6 +11,9 @@ namespace {
 
 constexpr const char* python = "/usr/bin/python3";
 
+// The payload of the server's ping of `size` bytes (0..125) in the "ping-all" exchange.
+std::string ping_payload(std::size_t size) { return std::string(size, static_cast<char>('a' + size % 26)); }
+
 duplex::WsRoute echo(duplex::WsOptions options) {
     return {
         .onmessage = [](duplex::WebSocket& ws, const duplex::Message& m) {
@@ -18,7 +21,25 @@ duplex::WsRoute echo(duplex::WsOptions options) {
                 ws.close(4001, "server bye");
                 return;
             }
+            if (!m.binary && m.data == "ping-all") {
+                // One ping of every control payload size, each sent once the previous one is answered (a
+                // burst would meet the peer's own flood limit: Node ws drops a peer with 60 pongs pending).
+                *ws.data() = std::size_t{0};
+                ws.ping(ping_payload(0));
+                return;
+            }
             ws.send(m);
+        },
+        .onpong = [](duplex::WebSocket& ws, std::string_view payload) {
+            auto* next = std::any_cast<std::size_t>(ws.data());
+            if (next == nullptr || *next > 125) return;  // not in a ping-all exchange
+            if (payload != ping_payload(*next)) {
+                ws.send("pongs-bad at " + std::to_string(*next));
+                *next = 126;
+                return;
+            }
+            if (++*next == 126) ws.send("pongs-ok");
+            else ws.ping(ping_payload(*next));
         },
         .options = options,
     };

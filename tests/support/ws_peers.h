@@ -1,7 +1,9 @@
 // The independent WebSocket peers of tests/peers (Python `websockets` run by Debian's /usr/bin/python3, Node
 // `ws` from tests/node_modules), and the in-process endpoints their scenarios expect:
 //   /echo   echo of every message, permessage-deflate accepted; the text "close-me" makes the server close
-//           with 4001 "server bye"
+//           with 4001 "server bye"; the text "ping-all" makes the server ping once with every payload size
+//           0..125 (size n: n times the letter 'a' + n % 26), each after the previous pong, and answer
+//           "pongs-ok" once all came back
 //   /plain  echo without permessage-deflate
 //   /proto  echo; selects the subprotocol "chat.v2" when offered
 //   /greet  sends "hello" on open, then echoes

@@ -60,7 +60,10 @@ public:
     // 1001. `done` runs once everything is closed.
     void close(std::function<void()> done = {});
 
-    // A WebSocket endpoint on this same port (upgrade from an HTTP GET); see websocket.h.
+    // A WebSocket endpoint on this App's own port: an upgrade GET to `path` is answered before the HTTP routes
+    // (an upgrade to any other path is routed as an ordinary request); see websocket.h. Two doors for one
+    // WsRoute on purpose: app.ws shares the HTTP port (one origin for page and socket), WsServer::route serves
+    // a WebSocket-only listener of its own (the seed's shape: 426 for plain HTTP). Same sessions, same options.
     App& ws(std::string_view path, WsRoute route);
     // Sends to every WebSocket of this App subscribed to topic; returns how many accepted it.
     std::size_t publish(std::string_view topic, std::string_view data, bool binary = false);
@@ -69,9 +72,8 @@ public:
     void on_access_log(std::function<void(const AccessLogEntry&)> fn);
     void log_to_stderr();
 
-    // The HTTP options this App was built with (Router::options(path, ...) still registers OPTIONS routes).
-    using Router::options;
-    const HttpOptions& options() const;
+    // The HTTP options this App was built with. (Router::options(path, ...) registers OPTIONS routes.)
+    const HttpOptions& http_options() const;
     const HttpStats& stats() const;
     EventLoop& loop() const;
 

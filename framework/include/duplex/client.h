@@ -28,6 +28,10 @@
 
 namespace duplex {
 
+// The callbacks are WsRoute's, by name and type (websocket.h), except onopen: a client has no upgrade Request
+// to pass. They are declared here again, flat, rather than in a shared base: a C++20 aggregate cannot designate
+// a base's members, and `connect(loop, url, {.onopen = ..., .onmessage = ...})` is the browser's shape. The
+// client hands them to the same session type a server route uses, so they behave identically.
 struct ClientOptions {
     std::function<void(WebSocket&)> onopen;
     std::function<void(WebSocket&, const Message&)> onmessage;

@@ -1,5 +1,11 @@
-// duplex::Error: an HTTP-shaped error (status + message). Thrown by handlers or passed to next(err); the
-// router turns it into the response (error layers first, then the final handler).
+// duplex::Error: a failure with one number and a message, shared by both protocols.
+// - HTTP: thrown by handlers or passed to next(err); the router turns it into the response (error layers first,
+//   then the final handler). The number is an HTTP status: status() is the one to answer with.
+// - WebSocket: what onerror receives. The number is the close code the connection ends with (CloseCode, e.g.
+//   1002, 1009, or 1006 when a client could not connect): read it with code(). status() means nothing there
+//   (it reports 500, as for any number outside 400-599).
+// One type rather than two because user code passes both through the same logging and metrics paths; the
+// callback it arrives in says which kind of number code() holds.
 //
 // Lifetime: plain value type. Threads: any.
 #pragma once
@@ -18,7 +24,7 @@ public:
     // HTTP status to answer with (400-599); anything else is answered as 500.
     int status() const { return status_ >= 400 && status_ <= 599 ? status_ : 500; }
     const std::string& message() const { return message_; }
-    // The raw code as given (a WebSocket close code for WebSocket errors).
+    // The number as given: an HTTP status for HTTP errors, the close code for WebSocket errors.
     int code() const { return status_; }
     const char* what() const noexcept override { return message_.c_str(); }
 

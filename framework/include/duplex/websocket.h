@@ -10,6 +10,7 @@
 // Threads: loop thread only.
 #pragma once
 
+#include "duplex/close_code.h"
 #include "duplex/error.h"
 
 #include <any>
@@ -31,22 +32,6 @@ namespace detail { class WsSession; }
 
 enum class ReadyState : int { Connecting = 0, Open = 1, Closing = 2, Closed = 3 };
 
-// Close codes of RFC 6455 section 7.4.1 (plus the IANA-registered 1012-1014).
-namespace CloseCode {
-inline constexpr std::uint16_t Normal = 1000;
-inline constexpr std::uint16_t GoingAway = 1001;
-inline constexpr std::uint16_t ProtocolError = 1002;
-inline constexpr std::uint16_t UnsupportedData = 1003;
-inline constexpr std::uint16_t NoStatus = 1005;        // reported when the Close frame had no code
-inline constexpr std::uint16_t Abnormal = 1006;        // reported when the connection dropped without a Close
-inline constexpr std::uint16_t InvalidPayload = 1007;
-inline constexpr std::uint16_t PolicyViolation = 1008;
-inline constexpr std::uint16_t MessageTooBig = 1009;
-inline constexpr std::uint16_t MandatoryExtension = 1010;
-inline constexpr std::uint16_t InternalError = 1011;
-inline constexpr std::uint16_t TryAgainLater = 1013;
-}  // namespace CloseCode
-
 // One received message. `data` is valid only during the onmessage call: copy what you keep.
 struct Message {
     std::string_view data;
@@ -59,10 +44,12 @@ struct CloseEvent {
     bool was_clean = false;
 };
 
-// What happens to a send when the connection's buffered amount is over max_buffered_bytes.
+// What happens to an outgoing frame when the connection's buffered amount would pass max_buffered_bytes: a
+// message or ping, and also an automatic pong or the idle ping (only our Close may pass it, once). Automatic
+// pongs are coalesced first (RFC 6455 5.5.3): while one waits unsent, later pings only update the answer owed.
 enum class BackpressurePolicy {
     Close,  // close the connection with 1008 (a reader too slow to keep up)
-    Drop,   // refuse the message (SendResult::Dropped); the connection stays open
+    Drop,   // refuse the message (SendResult::Dropped; a pong stays owed until the drain); the connection stays open
 };
 
 class WebSocket;
@@ -73,7 +60,7 @@ struct WsOptions {
     // Frames cost time, not memory (a message grows in one buffer): the bound stops a message that never ends,
     // while 16 MiB in 16-byte fragments (Autobahn sends 4 MiB in 64-byte ones) still passes.
     std::uint32_t max_fragments = 1u << 20;            // more frames in one message -> close 1009
-    std::size_t max_buffered_bytes = 16 * 1024 * 1024; // send over this -> backpressure policy
+    std::size_t max_buffered_bytes = 16 * 1024 * 1024; // any frame over this (pings, pongs too) -> backpressure policy
     BackpressurePolicy backpressure = BackpressurePolicy::Close;
     std::size_t high_water_bytes = 1024 * 1024;        // send returns Backpressure above this
     std::chrono::milliseconds idle_timeout{120000};    // no byte received: ping, then close 1006 (0 = never)
@@ -116,6 +103,7 @@ public:
     SendResult send_binary(std::string_view bytes);
     // Same opcode as the message (echo).
     SendResult send(const Message& m) { return m.binary ? send_binary(m.data) : send(m.data); }
+    // A ping (payload cut to 125 bytes), never compressed; queued, dropped or refused like send().
     SendResult ping(std::string_view payload = {});
     // Bytes accepted by send and not yet handed to the kernel.
     std::size_t buffered_amount() const;

@@ -27,6 +27,8 @@ public:
     WsServer& operator=(const WsServer&) = delete;
 
     // Adds an endpoint (Express-style path pattern). Throws std::invalid_argument on a bad pattern.
+    // Two doors for one WsRoute on purpose: WsServer::route serves this WebSocket-only listener (its own port,
+    // 426 for plain HTTP), App::ws an endpoint on the HTTP App's own port. Both run the same sessions.
     WsServer& route(std::string_view path, WsRoute route);
 
     // Returns 0 or a negative libuv error (see error_text()); [[nodiscard]] as App::listen.

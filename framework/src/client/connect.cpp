@@ -2,7 +2,7 @@
 // connection, with the URL as its path), and starts the handshake.
 #include "duplex/client.h"
 
-#include "client/client_handshake.h"
+#include "client/handshake_driver.h"
 #include "loop/loop_core.h"
 #include "ws/ws_session.h"
 
@@ -20,7 +20,8 @@ WebSocket connect(EventLoop& loop, std::string_view url, ClientOptions options) 
     auto onclose = std::move(options.onclose);
     route->options = options.options;
     auto session = std::make_shared<detail::WsSession>(shared, detail::ws::Role::Client, url);
-    auto handshake = std::make_shared<detail::client::ClientHandshake>(detail::LoopCore::of(loop.native()), session, std::string(url),
+    auto handshake = std::make_shared<detail::client::HandshakeDriver>(detail::LoopCore::of(loop.native()), session,
+                                                                       std::string(url),
                                                                        std::move(options));
     // The route only holds a weak reference: a close() while CONNECTING must stop the handshake at once, and
     // the handshake owns the session that owns this route.

@@ -6,7 +6,7 @@
 // Pure: no I/O. Lifetime: one per handshake. Threads: the owner's.
 #pragma once
 
-#include "ws/handshake_client.h"
+#include "ws/client_handshake_rules.h"
 
 #include <llhttp.h>
 

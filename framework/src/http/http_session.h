@@ -13,7 +13,7 @@
 #include "http/exchange.h"
 #include "http/http_host.h"
 #include "http/request_parser.h"
-#include "net/protocol.h"
+#include "net/socket_protocol.h"
 
 #include <memory>
 #include <string>

@@ -13,7 +13,7 @@
 // calling Protocol::on_closed. Raw Socket pointers must not be kept past on_closed. Threads: loop thread only.
 #pragma once
 
-#include "net/protocol.h"
+#include "net/socket_protocol.h"
 #include "util/buffer_capacity.h"
 
 #include <uv.h>

@@ -153,7 +153,7 @@ void App::log_to_stderr() {
     });
 }
 
-const HttpOptions& App::options() const { return host_->http_options(); }
+const HttpOptions& App::http_options() const { return host_->http_options(); }
 const HttpStats& App::stats() const { return host_->stats; }
 EventLoop& App::loop() const { return host_->loop; }
 

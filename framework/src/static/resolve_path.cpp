@@ -1,5 +1,7 @@
 #include "static/resolve_path.h"
 
+#include "duplex/static_files.h"
+
 #include <algorithm>
 
 #include "http/url.h"

@@ -6,13 +6,15 @@
 #include <string>
 #include <string_view>
 
+namespace duplex {
+// The one definition is public (duplex/static_files.h: Ignore answers 404, Deny 403, Allow serves them); the
+// declaration keeps this pure header light.
+enum class Dotfiles;
+}  // namespace duplex
+
 namespace duplex::detail::static_files {
 
-enum class Dotfiles {
-    Ignore,  // act as if dotfiles did not exist: 404 (the default, like express.static)
-    Deny,    // 403
-    Allow,   // serve them
-};
+using duplex::Dotfiles;
 
 enum class ResolveStatus {
     Ok = 200,

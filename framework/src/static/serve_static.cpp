@@ -100,8 +100,7 @@ void ServeStatic::operator()(Request& req, Response& res, Next next) const {
         else next(Error(status, why));
     };
     std::string key;
-    const auto dot = static_cast<sf::Dotfiles>(static_cast<int>(s.options.dotfiles));
-    const sf::Resolved r = sf::resolve_path(s.root, req.route_path(), dot, key);
+    const sf::Resolved r = sf::resolve_path(s.root, req.route_path(), s.options.dotfiles, key);
     if (r.status != sf::ResolveStatus::Ok) {
         miss(static_cast<int>(r.status), r.status == sf::ResolveStatus::BadRequest ? "Bad Request" : "Forbidden");
         return;

@@ -7,7 +7,8 @@
 #include <cstdint>
 #include <string_view>
 
-#include "ws/protocol.h"
+#include "duplex/close_code.h"
+#include "ws/ws_constants.h"
 
 namespace duplex::detail::ws {
 

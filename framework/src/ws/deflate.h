@@ -21,7 +21,7 @@
 #include <string_view>
 
 #include "ws/permessage_deflate.h"
-#include "ws/protocol.h"
+#include "ws/ws_constants.h"
 
 struct z_stream_s;
 

@@ -10,8 +10,9 @@
 #include <cstdint>
 #include <string_view>
 
+#include "duplex/close_code.h"
 #include "ws/masking.h"
-#include "ws/protocol.h"
+#include "ws/ws_constants.h"
 
 namespace duplex::detail::ws {
 
@@ -35,7 +36,7 @@ struct FrameEvent {
     Kind kind = Kind::NeedMore;
     bool frame_end = false;    // Payload: these bytes finish the frame (also sent for empty payloads)
     std::string_view payload;  // Payload: a view into the caller's buffer, unmasked in place
-    CloseCode close_code = CloseCode::ProtocolError;
+    std::uint16_t close_code = CloseCode::ProtocolError;
     std::string_view reason;   // Error: static text, for logs and the Close frame
 };
 

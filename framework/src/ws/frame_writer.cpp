@@ -25,7 +25,10 @@ void append_frame_header(std::string& out, Opcode opcode, std::uint64_t payload_
                          const MaskKey* mask) {
     std::array<char, max_frame_header_size> header;
     std::size_t n = 0;
-    header[n++] = static_cast<char>((fin ? fin_bit : 0) | (rsv1 ? rsv1_bit : 0) | static_cast<std::uint8_t>(opcode));
+    // RSV1 means "compressed", which a control frame never is (RFC 7692 6.1): refused here, whatever the caller.
+    const bool compressed = rsv1 && !is_control(opcode);
+    header[n++] =
+        static_cast<char>((fin ? fin_bit : 0) | (compressed ? rsv1_bit : 0) | static_cast<std::uint8_t>(opcode));
     const std::uint8_t masked = mask != nullptr ? mask_bit : 0;
     const std::size_t extended = length_field_size(payload_size);
     if (extended == 0) {

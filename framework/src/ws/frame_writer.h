@@ -8,7 +8,7 @@
 #include <string_view>
 
 #include "ws/masking.h"
-#include "ws/protocol.h"
+#include "ws/ws_constants.h"
 
 namespace duplex::detail::ws {
 
@@ -16,6 +16,7 @@ namespace duplex::detail::ws {
 std::size_t frame_header_size(std::uint64_t payload_size, bool masked) noexcept;
 
 // Appends only the header; the caller appends payload_size bytes after it (already masked if mask is set).
+// rsv1 marks a compressed data frame; it is ignored for control frames, which are never compressed (RFC 7692 6.1).
 void append_frame_header(std::string& out, Opcode opcode, std::uint64_t payload_size, bool fin, bool rsv1,
                          const MaskKey* mask);
 

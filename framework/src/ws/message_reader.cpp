@@ -145,9 +145,9 @@ void MessageReader::on_control(const FrameEvent& event, MessageSink& sink) {
     sink.on_control(frame.opcode, payload);
 }
 
-void MessageReader::fail(MessageSink& sink, CloseCode code, std::string_view reason) {
+void MessageReader::fail(MessageSink& sink, std::uint16_t code, std::string_view reason) {
     state_ = State::Failed;
-    sink.on_error(to_wire(code), reason);
+    sink.on_error(code, reason);
 }
 
 MessageReader::Pending& MessageReader::pending() {

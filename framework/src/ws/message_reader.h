@@ -13,7 +13,7 @@
 #include <string_view>
 
 #include "ws/frame_parser.h"
-#include "ws/protocol.h"
+#include "ws/ws_constants.h"
 #include "ws/utf8.h"
 
 namespace duplex::detail::ws {
@@ -92,7 +92,7 @@ private:
     void on_header(MessageSink& sink);
     void on_data(const FrameEvent& event, MessageSink& sink);
     void on_control(const FrameEvent& event, MessageSink& sink);
-    void fail(MessageSink& sink, CloseCode code, std::string_view reason);
+    void fail(MessageSink& sink, std::uint16_t code, std::string_view reason);
     Pending& pending();
     void release_if_idle() noexcept;
 

@@ -22,8 +22,7 @@ SendResult WebSocket::send_binary(std::string_view bytes) {
 
 SendResult WebSocket::ping(std::string_view payload) {
     auto s = session_.lock();
-    if (payload.size() > 125) payload = payload.substr(0, 125);  // control frames carry at most 125 bytes
-    return s ? s->send(detail::ws::Opcode::Ping, payload) : SendResult::Closed;
+    return s ? s->ping(payload) : SendResult::Closed;
 }
 
 std::size_t WebSocket::buffered_amount() const {

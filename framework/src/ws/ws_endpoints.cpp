@@ -4,7 +4,7 @@
 #include "util/buffer_capacity.h"
 #include "util/slab_pool.h"
 #include "ws/frame_writer.h"
-#include "ws/handshake.h"
+#include "ws/server_handshake_rules.h"
 #include "ws/ws_session.h"
 
 #include <algorithm>

@@ -143,9 +143,18 @@ void WsSession::write_frame(ws::Opcode op, std::string_view payload, bool rsv1) 
     socket_->commit();
 }
 
-std::optional<SendResult> WsSession::refuse(std::size_t incoming) {
+ws::DeflateStreams& WsSession::zlib() {
+    Extras& x = *extras_;  // deflate was agreed, which lives in extras
+    if (!x.zlib) x.zlib = std::make_unique<ws::DeflateStreams>(ws::make_deflate_streams(*x.deflate, role_));
+    return *x.zlib;
+}
+
+std::optional<SendResult> WsSession::refuse(ws::Opcode op, std::size_t incoming) {
     if (state_ == ReadyState::Connecting) return SendResult::NotOpen;
-    if (state_ != ReadyState::Open || !socket_) return SendResult::Closed;
+    if (!socket_) return SendResult::Closed;
+    // Our Close goes out while closing too, and past the cap: one small frame per connection, which ends it.
+    if (op == ws::Opcode::Close) return std::nullopt;
+    if (state_ != ReadyState::Open) return SendResult::Closed;
     const WsOptions& o = options();
     if (buffered_amount() + incoming <= o.max_buffered_bytes) return std::nullopt;
     if (o.backpressure == BackpressurePolicy::Drop) return SendResult::Dropped;
@@ -159,46 +168,56 @@ SendResult WsSession::queued() {
     return SendResult::Backpressure;
 }
 
-SendResult WsSession::send(ws::Opcode op, std::string_view payload) {
-    if (auto refused = refuse(payload.size())) return *refused;
-    const WsOptions& o = options();
-    if (deflating() && payload.size() >= o.compress_min_bytes) {
-        Extras& x = *extras_;
-        if (!x.deflater) {
-            bool server = role_ == ws::Role::Server;
-            x.deflater = std::make_unique<ws::Deflater>(
-                server ? x.deflate->server_max_window_bits : x.deflate->client_max_window_bits,
-                server ? x.deflate->server_no_context_takeover : x.deflate->client_no_context_takeover);
-        }
+SendResult WsSession::enqueue(ws::Opcode op, std::string_view bytes, Framing framing) {
+    if (auto refused = refuse(op, bytes.size())) return *refused;
+    if (framing == Framing::Prepared) {
+        socket_->write(bytes);
+    } else if (!ws::is_control(op) && deflating() && bytes.size() >= options().compress_min_bytes) {
         std::string& z = deflate_scratch();
         z.clear();
-        if (x.deflater->deflate(payload, z)) {
+        if (zlib().deflater.deflate(bytes, z)) {
             write_frame(op, z, true);
             trim(z);
         } else {
-            write_frame(op, payload, false);
+            write_frame(op, bytes, false);
         }
     } else {
-        write_frame(op, payload, false);
+        write_frame(op, bytes, false);
     }
+    if (op == ws::Opcode::Pong) pong_queued_ = true;
     return queued();
 }
 
+SendResult WsSession::send(ws::Opcode op, std::string_view payload) { return enqueue(op, payload); }
+
 SendResult WsSession::send_prepared(std::string_view frame) {
-    if (auto refused = refuse(frame.size())) return *refused;
-    socket_->write(frame);
-    return queued();
+    return enqueue(ws::Opcode::Binary, frame, Framing::Prepared);
+}
+
+SendResult WsSession::ping(std::string_view payload) {
+    return enqueue(ws::Opcode::Ping, payload.substr(0, ws::max_control_payload));
+}
+
+void WsSession::answer_ping(std::string_view payload) {
+    if (state_ != ReadyState::Open) return;
+    if (!pong_queued_) {
+        pong_owed_ = false;
+        // Queued, or the policy closed the connection; only Drop leaves the answer owed.
+        if (enqueue(ws::Opcode::Pong, payload) != SendResult::Dropped) return;
+    }
+    extras().owed_pong.assign(payload);
+    pong_owed_ = true;
 }
 
 void WsSession::send_close(std::uint16_t code, std::string_view reason) {
     if (close_sent_ || !socket_) return;
     close_sent_ = true;
     if (code == CloseCode::NoStatus) {
-        write_frame(ws::Opcode::Close, {}, false);
+        enqueue(ws::Opcode::Close, {});
         return;
     }
     ws::ClosePayload p = ws::make_close_payload(code, reason);
-    write_frame(ws::Opcode::Close, p.view(), false);
+    enqueue(ws::Opcode::Close, p.view());
 }
 
 void WsSession::close(std::uint16_t code, std::string_view reason) {
@@ -258,15 +277,9 @@ void WsSession::on_message(ws::Opcode opcode, std::string_view payload, bool com
     if (state_ != ReadyState::Open) return;  // after our Close, data is discarded (RFC 6455 1.4)
     std::string& z = inflate_scratch();
     if (compressed) {
-        Extras& x = *extras_;  // RSV1 is only accepted when deflate was negotiated, which lives in extras
-        if (!x.inflater) {
-            bool server = role_ == ws::Role::Server;
-            x.inflater = std::make_unique<ws::Inflater>(
-                server ? x.deflate->client_max_window_bits : x.deflate->server_max_window_bits,
-                server ? x.deflate->client_no_context_takeover : x.deflate->server_no_context_takeover);
-        }
+        // RSV1 is only accepted when deflate was agreed.
         z.clear();
-        switch (x.inflater->inflate(payload, z, options().max_message_bytes)) {
+        switch (zlib().inflater.inflate(payload, z, options().max_message_bytes)) {
         case ws::InflateResult::Ok: break;
         case ws::InflateResult::TooBig: fail(CloseCode::MessageTooBig, "message too big"); return;
         case ws::InflateResult::Corrupt: fail(CloseCode::InvalidPayload, "invalid compressed data"); return;
@@ -289,7 +302,7 @@ void WsSession::on_message(ws::Opcode opcode, std::string_view payload, bool com
 void WsSession::on_control(ws::Opcode opcode, std::string_view payload) {
     WebSocket ws = handle();
     if (opcode == ws::Opcode::Ping) {
-        if (state_ == ReadyState::Open) write_frame(ws::Opcode::Pong, payload, false);
+        answer_ping(payload);
         if (route().onping) user("onping", [&] { route().onping(ws, payload); });
         return;
     }
@@ -330,6 +343,13 @@ void WsSession::on_eof() {
 }
 
 void WsSession::on_drain() {
+    pong_queued_ = false;
+    if (pong_owed_) {
+        pong_owed_ = false;
+        const std::string latest = std::move(extras_->owed_pong);
+        extras_->owed_pong.clear();
+        answer_ping(latest);
+    }
     if (!want_drain_ || state_ != ReadyState::Open) return;
     want_drain_ = false;
     if (route().ondrain) {
@@ -343,7 +363,7 @@ void WsSession::on_timeout() {
     if (state_ == ReadyState::Open && !ping_outstanding_ && options().idle_timeout.count() > 0) {
         // Idle: ask the peer for a sign of life before giving up on it.
         ping_outstanding_ = true;
-        write_frame(ws::Opcode::Ping, {}, false);
+        if (enqueue(ws::Opcode::Ping, {}) == SendResult::Closed) return;  // the policy failed the connection
         socket_->set_timeout(ms(options().idle_timeout));
         return;
     }

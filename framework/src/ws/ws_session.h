@@ -2,6 +2,15 @@
 // (frame writer into the socket's corked buffer), permessage-deflate, ping/pong, idle pings, the closing
 // handshake with its timeout, backpressure, and the exactly-once onclose.
 //
+// Every outgoing frame (data, prepared publish frames, user and idle pings, automatic pongs, Close) goes through
+// one step, enqueue(), which applies max_buffered_bytes with the route's policy and compresses data frames only
+// (RFC 7692 6.1: control frames never are). Automatic pongs are coalesced (RFC 6455 5.5.3: only the latest ping
+// needs an answer): while one pong waits unsent in the queue, later pings only replace the payload owed, which
+// goes out once the queue has drained. So a peer that floods pings and reads nothing costs at most one queued
+// pong plus 125 bytes, with reading going on; and when the buffer is over the cap anyway (the application
+// filled it), an owed pong meets the policy like any frame: Close fails the connection with 1008, Drop keeps it
+// owed until the drain. A Close frame alone may pass the cap (by at most 131 bytes, once per connection).
+//
 // Memory: every idle connection carries one of these, so the object holds only what each message needs.
 // Everything else (subprotocol, extensions, a URL other than the route's path, topics, user data, a close
 // reason, the zlib streams) lives in Extras, allocated the first time one of them is set.
@@ -12,7 +21,7 @@
 #pragma once
 
 #include "duplex/websocket.h"
-#include "net/protocol.h"
+#include "net/socket_protocol.h"
 #include "ws/deflate.h"
 #include "ws/message_reader.h"
 #include "ws/permessage_deflate.h"
@@ -50,8 +59,11 @@ public:
 
     WebSocket handle() { return WebSocket(weak_from_this(), id_); }
     ReadyState state() const { return state_; }
+    // A data message (Text or Binary), compressed when deflate was agreed and it is big enough.
     SendResult send(ws::Opcode op, std::string_view payload);
     SendResult send_prepared(std::string_view frame_bytes);  // an already framed message (publish)
+    // A user ping; payloads over 125 bytes are cut to 125.
+    SendResult ping(std::string_view payload);
     std::size_t buffered_amount() const;
     void close(std::uint16_t code, std::string_view reason);
     void terminate();
@@ -86,12 +98,14 @@ private:
         std::any data;
         std::string close_reason;
         std::optional<ws::DeflateParams> deflate;
-        std::unique_ptr<ws::Inflater> inflater;  // created on the first compressed message
-        std::unique_ptr<ws::Deflater> deflater;
+        std::unique_ptr<ws::DeflateStreams> zlib;  // created on the first compressed message, either way
+        std::string owed_pong;  // the latest ping's payload while a pong waits unsent (see answer_ping)
     };
     class Sink;
     Extras& extras();
     bool deflating() const { return extras_ && extras_->deflate; }
+    // The agreed deflate parameters mapped onto this role's two streams (make_deflate_streams).
+    ws::DeflateStreams& zlib();
 
     // What the reader reports (through Sink).
     void on_message(ws::Opcode opcode, std::string_view payload, bool compressed);
@@ -104,10 +118,17 @@ private:
     void set_close_event(std::uint16_t code, std::string_view reason);
     // Flushes what is queued, then closes TCP, all within close_timeout.
     void end_socket();
+    // How enqueue() takes its bytes: a payload to frame (compressed if it is data and worth it), or a frame
+    // already built (publish).
+    enum class Framing : std::uint8_t { Frame, Prepared };
+    // The one door for outgoing bytes (see the top of this file).
+    SendResult enqueue(ws::Opcode op, std::string_view bytes, Framing framing = Framing::Frame);
     void write_frame(ws::Opcode op, std::string_view payload, bool rsv1);
-    // The answer to a send that must not queue: not open, or `incoming` more bytes would pass
+    // The answer to a frame that must not queue: not open, or `incoming` more bytes would pass
     // max_buffered_bytes (then the backpressure policy decides). nullopt: go ahead.
-    std::optional<SendResult> refuse(std::size_t incoming);
+    std::optional<SendResult> refuse(ws::Opcode op, std::size_t incoming);
+    // Answers a ping, or owes the answer while an earlier pong waits unsent (coalescing).
+    void answer_ping(std::string_view payload);
     // Queued, or Backpressure (and ondrain armed) above the high-water mark.
     SendResult queued();
     void arm_idle();
@@ -127,6 +148,8 @@ private:
     bool want_drain_ : 1 = false;
     bool ping_outstanding_ : 1 = false;
     bool failed_ : 1 = false;
+    bool pong_queued_ : 1 = false;  // a pong was queued and the queue has not drained since
+    bool pong_owed_ : 1 = false;    // extras_->owed_pong is the answer to send at the next drain
 };
 
 }  // namespace duplex::detail

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "static/locate_file.h"
+#include "duplex/static_files.h"
 #include "static/resolve_path.h"
 
 using namespace duplex::detail::static_files;

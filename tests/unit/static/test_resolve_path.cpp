@@ -3,6 +3,7 @@
 
 #include <string>
 
+#include "duplex/static_files.h"
 #include "static/resolve_path.h"
 
 using namespace duplex::detail::static_files;

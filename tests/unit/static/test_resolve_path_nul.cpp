@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "duplex/static_files.h"
 #include "static/resolve_path.h"
 
 using namespace duplex::detail::static_files;

@@ -2,6 +2,8 @@
 // is released, a retired pool outliving its owner, and the stateless allocator std::allocate_shared uses.
 #include "util/slab_pool.h"
 
+#include "../support/allocation_count.h"
+
 #include <doctest/doctest.h>
 
 #include <cstdint>
@@ -89,13 +91,22 @@ TEST_CASE("tiny and huge slot sizes") {
 }
 
 TEST_CASE("a retired pool lives until its last slot comes back") {
+    testing_support::AllocationScope heap;
     auto* pool = new SlabPool(64, 8);
     void* kept = pool->allocate();
     std::memset(kept, 1, 64);
+    const std::int64_t live_with_pool = heap.now().live;
+    CHECK(live_with_pool >= 1);    // the pool object (and its list of slabs)
     SlabPool::retire(pool);        // the owner is gone; the slot is still in use
-    std::memset(kept, 2, 64);      // and still ours (ASan would report a freed slab)
-    SlabPool::release(kept);       // the pool deletes itself here (LSan would report it otherwise)
+    CHECK(heap.now().live == live_with_pool);  // so the pool is not deleted
+    CHECK(pool->slots_in_use() == 1);
+    CHECK(pool->slabs() == 1);
+    std::memset(kept, 2, 64);      // and the slot still ours (ASan would report a freed slab)
+    CHECK(static_cast<unsigned char*>(kept)[63] == 2);
+    SlabPool::release(kept);       // the pool deletes itself here
+    CHECK(heap.now().live == 0);   // everything it allocated is gone (LSan would report it otherwise too)
     SlabPool::retire(nullptr);
+    CHECK(heap.now().live == 0);
 }
 
 TEST_CASE("allocate_shared puts the object and its control block in one slot of the thread's pool") {

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "../support/allocation_count.h"
 #include "test_frame_support.h"
 #include "ws/frame_parser.h"
 
@@ -186,6 +187,16 @@ TEST_CASE("huge declared lengths never allocate") {
     // 2^63 - 1 bytes announced: refused with 1009 from the header alone under the default limit.
     const std::string huge_header = bytes({0x82, 0xff, 0x7f, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x37, 0xfa, 0x21, 0x3d});
     CHECK_READS(huge_header + valid_ping, server_config(), "error:1009");
+    {
+        MessageReader refusing(server_config());
+        RecordingSink sink;
+        sink.log.reserve(64);
+        std::string wire = huge_header;  // 14 bytes: no allocation (short string)
+        testing_support::AllocationScope heap;
+        refusing.feed(wire.data(), wire.size(), sink);
+        CHECK(heap.now().calls == 0);  // refused from the header: not a byte allocated
+        CHECK(sink.log == "error:1009");
+    }
 
     // The largest limit there is (a configured 4 GiB or more saturates at 4 GiB - 1) and a frame that
     // declares just under it: the reader must still buffer only what arrived, not the declared length.
@@ -195,7 +206,11 @@ TEST_CASE("huge declared lengths never allocate") {
     std::string wire = just_under + std::string(1000, 'z');  // not final, so it must be buffered
     MessageReader reader(unlimited);
     RecordingSink sink;
+    testing_support::AllocationScope heap;
     CHECK_NOTHROW(reader.feed(wire.data(), wire.size(), sink));
+    const testing_support::AllocationCount used = heap.now();
+    INFO("allocated " << used.bytes << " bytes in " << used.calls << " calls for 1000 bytes of a 4 GiB frame");
+    CHECK(used.bytes <= 64 * 1024);  // what arrived (and a buffer's slack), never the 4 GiB declared
     CHECK(sink.log.empty());
     CHECK(reader.state() == MessageReader::State::Reading);
 

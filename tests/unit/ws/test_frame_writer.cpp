@@ -134,3 +134,22 @@ TEST_CASE("apply_mask chains its phase across pieces and works in place") {
 }
 
 }  // TEST_SUITE
+
+TEST_CASE("no control frame ever carries RSV1, whatever the caller asks (RFC 7692 6.1)") {
+    // Every control payload size a frame can carry, both roles, RSV1 asked for: the bit never appears, while a
+    // data frame keeps it (it means "compressed" there).
+    for (Opcode op : {Opcode::Ping, Opcode::Pong, Opcode::Close}) {
+        for (std::size_t size = 0; size <= 125; ++size) {
+            for (const MaskKey* mask : {static_cast<const MaskKey*>(nullptr), &rfc_key}) {
+                std::string frame;
+                append_frame(frame, op, std::string(size, 'c'), true, true, mask);
+                CAPTURE(size);
+                CHECK((static_cast<unsigned char>(frame[0]) & 0x70) == 0);
+                CHECK((static_cast<unsigned char>(frame[0]) & 0x0F) == static_cast<unsigned>(op));
+                CHECK(header(op, size, true, true, mask)[0] == frame[0]);
+            }
+        }
+    }
+    for (Opcode op : {Opcode::Text, Opcode::Binary, Opcode::Continuation})
+        CHECK((static_cast<unsigned char>(header(op, 200, true, true)[0]) & 0x40) == 0x40);
+}

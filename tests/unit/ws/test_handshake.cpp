@@ -5,8 +5,8 @@
 
 #include "util/base64.h"
 #include "ws/accept_key.h"
-#include "ws/handshake.h"
-#include "ws/handshake_client.h"
+#include "ws/server_handshake_rules.h"
+#include "ws/client_handshake_rules.h"
 
 using namespace duplex::detail::ws;
 

@@ -6,7 +6,7 @@
 #include <string>
 #include <string_view>
 
-#include "ws/handshake.h"
+#include "ws/server_handshake_rules.h"
 
 using namespace duplex::detail::ws;
 

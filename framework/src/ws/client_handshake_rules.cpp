@@ -1,4 +1,4 @@
-#include "ws/handshake_client.h"
+#include "ws/client_handshake_rules.h"
 
 #include <array>
 #include <vector>

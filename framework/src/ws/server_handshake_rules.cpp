@@ -1,4 +1,4 @@
-#include "ws/handshake.h"
+#include "ws/server_handshake_rules.h"
 
 #include <optional>
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "ws/handshake.h"
+#include "ws/server_handshake_rules.h"
 #include "ws/permessage_deflate.h"
 
 namespace duplex::detail::ws {

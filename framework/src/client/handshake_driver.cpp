@@ -1,4 +1,4 @@
-#include "client/client_handshake.h"
+#include "client/handshake_driver.h"
 
 #include "client/tcp_connector.h"
 #include "loop/loop_core.h"
@@ -24,17 +24,17 @@ std::uint64_t ms(std::chrono::milliseconds d) { return static_cast<std::uint64_t
 
 }  // namespace
 
-ClientHandshake::ClientHandshake(LoopCore& core, std::shared_ptr<WsSession> session, std::string url,
+HandshakeDriver::HandshakeDriver(LoopCore& core, std::shared_ptr<WsSession> session, std::string url,
                                  ClientOptions options)
     : core_(core), session_(std::move(session)), url_text_(std::move(url)), options_(std::move(options)) {}
 
-ClientHandshake::~ClientHandshake() = default;
+HandshakeDriver::~HandshakeDriver() = default;
 
-void ClientHandshake::start_soon() {
+void HandshakeDriver::start_soon() {
     core_.set_timer(0, 0, [self = shared_from_this()] { self->start(); }, false);
 }
 
-void ClientHandshake::start() {
+void HandshakeDriver::start() {
     if (finished_) return;  // closed before the loop got here
     if (std::string_view error = parse_ws_url(url_text_, url_); !error.empty()) return fail(error);
     if (std::string_view error = prepare_request(); !error.empty()) return fail(error);
@@ -46,7 +46,7 @@ void ClientHandshake::start() {
     connector->start(url_.host, url_.port, options_.connect_timeout);
 }
 
-std::string_view ClientHandshake::prepare_request() {
+std::string_view HandshakeDriver::prepare_request() {
     key_ = ws::make_client_key();
     if (!key_) return "No strong randomness for Sec-WebSocket-Key";
     for (const std::string& p : options_.protocols) protocol_views_.push_back(p);
@@ -71,7 +71,7 @@ std::string_view ClientHandshake::prepare_request() {
     return {};
 }
 
-void ClientHandshake::on_connected(Socket* socket, const std::string& error) {
+void HandshakeDriver::on_connected(Socket* socket, const std::string& error) {
     if (!socket) return fail(error);
     if (finished_) {
         socket->close();
@@ -83,7 +83,7 @@ void ClientHandshake::on_connected(Socket* socket, const std::string& error) {
     socket->set_timeout(ms(options_.handshake_timeout));
 }
 
-void ClientHandshake::on_data(char* data, std::size_t len) {
+void HandshakeDriver::on_data(char* data, std::size_t len) {
     if (finished_) return;
     const ResponseParser::Result r = parser_.feed(data, len);
     if (r.kind == ResponseParser::Kind::NeedMore) return;
@@ -96,7 +96,7 @@ void ClientHandshake::on_data(char* data, std::size_t len) {
     open(result, data + r.consumed, len - r.consumed);
 }
 
-void ClientHandshake::open(const ws::ClientHandshakeResult& result, char* rest, std::size_t rest_len) {
+void HandshakeDriver::open(const ws::ClientHandshakeResult& result, char* rest, std::size_t rest_len) {
     finished_ = true;
     std::shared_ptr<WsSession> session = std::move(session_);
     Socket& socket = *socket_;
@@ -120,29 +120,29 @@ void ClientHandshake::open(const ws::ClientHandshakeResult& result, char* rest, 
     if (rest_len > 0 && session->state() != ReadyState::Closed) session->on_data(rest, rest_len);
 }
 
-void ClientHandshake::on_eof() { fail("Server closed the connection during the handshake"); }
+void HandshakeDriver::on_eof() { fail("Server closed the connection during the handshake"); }
 
-void ClientHandshake::on_timeout() { fail("Server did not answer the handshake in time"); }
+void HandshakeDriver::on_timeout() { fail("Server did not answer the handshake in time"); }
 
-void ClientHandshake::on_closed(int status) {
+void HandshakeDriver::on_closed(int status) {
     socket_ = nullptr;
     if (finished_) return;
     fail(status < 0 ? std::string("Connection lost during the handshake: ") + uv_strerror(status)
                     : std::string("Connection closed during the handshake"));
 }
 
-void ClientHandshake::stop() {
+void HandshakeDriver::stop() {
     finished_ = true;
     if (auto connector = connector_.lock()) connector->cancel();
     if (socket_) socket_->close();  // its on_closed comes back here and finds us finished
     socket_ = nullptr;
 }
 
-void ClientHandshake::abandon() {
+void HandshakeDriver::abandon() {
     if (!finished_) stop();
 }
 
-void ClientHandshake::fail(std::string_view why) {
+void HandshakeDriver::fail(std::string_view why) {
     if (finished_) return;
     stop();
     std::shared_ptr<WsSession> session = std::move(session_);

@@ -1,4 +1,4 @@
-// ClientHandshake: a client connection from the URL to OPEN. Parses the URL, builds the upgrade request, has a
+// HandshakeDriver: a client connection from the URL to OPEN. Parses the URL, builds the upgrade request, has a
 // TcpConnector reach the server, sends the request (as the socket's Protocol), reads the response head with a
 // ResponseParser, judges it as RFC 6455 section 4.1 asks, and on success hands the socket and any bytes that
 // followed the 101 to the WsSession. Every failure ends in session->fail_connecting(why): onerror, then onclose
@@ -11,8 +11,8 @@
 #include "client/response_parser.h"
 #include "client/ws_url.h"
 #include "duplex/client.h"
-#include "net/protocol.h"
-#include "ws/handshake_client.h"
+#include "net/socket_protocol.h"
+#include "ws/client_handshake_rules.h"
 
 #include <memory>
 #include <optional>
@@ -30,11 +30,11 @@ namespace duplex::detail::client {
 
 class TcpConnector;
 
-class ClientHandshake : public Protocol, public std::enable_shared_from_this<ClientHandshake> {
+class HandshakeDriver : public Protocol, public std::enable_shared_from_this<HandshakeDriver> {
 public:
     // Keeps from `options` what the handshake needs: onopen, protocols, headers, timeouts and the deflate offer.
-    ClientHandshake(LoopCore& core, std::shared_ptr<WsSession> session, std::string url, ClientOptions options);
-    ~ClientHandshake() override;
+    HandshakeDriver(LoopCore& core, std::shared_ptr<WsSession> session, std::string url, ClientOptions options);
+    ~HandshakeDriver() override;
 
     // Starts on the next loop turn, so that the caller holds its handle before any callback runs.
     void start_soon();
