@@ -216,6 +216,29 @@ TEST_CASE("obsolete line folding: 400 and close, a folded Transfer-Encoding incl
     CHECK(s.server.stop());
 }
 
+TEST_CASE("a handler's Connection header closes on a close token only, as the request side reads it") {
+    ServerThread server([](duplex::App& app, duplex::WsServer&) {
+        app.get("/conn/:value", [](duplex::Request& req, duplex::Response& res) {
+            res.set("Connection", req.param("value")).send("ok");
+        });
+    });
+    auto answer = [&](const std::string& value) {
+        RawClient c(server.http_port());
+        REQUIRE(c.send("GET /conn/" + value + " HTTP/1.1\r\nHost: t\r\n\r\n"));
+        auto r = c.read_response();
+        REQUIRE(r);
+        CHECK(r->status == 200);
+        // Still open: a second request on the same connection is answered.
+        const bool open = c.send("GET /conn/x HTTP/1.1\r\nHost: t\r\n\r\n") && c.read_response(2s).has_value();
+        return open;
+    };
+    CHECK(answer("x-closed"));       // "close" inside another token: no close
+    CHECK(answer("closed"));
+    CHECK_FALSE(answer("CLOSE"));    // tokens are case-insensitive
+    CHECK_FALSE(answer("x-a%2C%20close"));  // one element of a list
+    CHECK(server.stop());
+}
+
 TEST_CASE("transfer codings other than chunked: 501 and close") {
     Server s;
     expect_error_and_close(s.port(),

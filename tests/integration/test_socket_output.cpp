@@ -55,6 +55,31 @@ void echo_route(duplex::WsServer& wss) {
 
 TEST_SUITE("socket_output") {
 
+TEST_CASE("LoopCore keeps each layer's state as a service, one per loop; a turn hook runs on every loop turn") {
+    struct Counter final : duplex::detail::LoopService {
+        explicit Counter(LoopCore& core) {
+            core.add_turn_hook([](void* self) { ++static_cast<Counter*>(self)->turns; }, this);
+        }
+        int turns = 0;
+    };
+    LoopCore a, b;
+    Counter& first = a.service<Counter>();
+    CHECK(&a.service<Counter>() == &first);  // made once
+    CHECK(&b.service<Counter>() != &first);  // per loop
+    // A timer firing three times is at least three turns.
+    int fired = 0;
+    const std::uint64_t id = a.set_timer(1, 1, [&] {
+        if (++fired == 3) uv_stop(a.uv());
+    }, false);
+    uv_run(a.uv(), UV_RUN_DEFAULT);
+    a.clear_timer(id);
+    CHECK(fired == 3);
+    CHECK(first.turns >= 3);
+    CHECK(b.service<Counter>().turns == 0);  // b never ran
+    // The socket table is such a service, found from the libuv loop alone.
+    CHECK(&SocketTable::of(a.uv()) == &a.service<SocketTable>());
+}
+
 TEST_CASE("SocketTable spares: at most max_spare_outputs kept, trimmed, reused last in first out") {
     LoopCore loop;
     SocketTable& table = loop.service<SocketTable>();

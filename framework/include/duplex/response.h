@@ -19,11 +19,11 @@
 namespace duplex {
 
 class Request;
-namespace detail { struct Exchange; struct ResponseAccess; }
+namespace detail { struct Exchange; class FileAnswer; }
 
 class Response {
 public:
-    explicit Response(std::shared_ptr<detail::Exchange> ex);
+    // Made by the framework for each request; copies share it.
     Response(const Response& other);
     Response& operator=(const Response& other);
     ~Response();
@@ -53,7 +53,8 @@ public:
     // Status line and headers only (e.g. 204), or the end of a streamed body.
     void end();
     // Sends a file with MIME type, validators, conditional and Range handling, streamed with backpressure
-    // (see static_files.h for options; the file must be readable). A missing file answers 404.
+    // (see static_files.h for options; the file must be readable). A missing file answers 404; one that cannot
+    // be opened throws duplex::Error (404 or 500).
     void send_file(const std::string& path);
 
     // --- streaming: chunked unless Content-Length was set ---
@@ -77,7 +78,9 @@ public:
     Request& req() const;
 
 private:
-    friend struct detail::ResponseAccess;
+    friend struct detail::Exchange;   // makes the handles (Exchange::response)
+    friend class detail::FileAnswer;  // the static file sender's three steps below this API
+    explicit Response(std::shared_ptr<detail::Exchange> ex);
     std::shared_ptr<detail::Exchange> ex_;
 };
 

@@ -20,8 +20,8 @@ WebSocket connect(EventLoop& loop, std::string_view url, ClientOptions options) 
     auto onclose = std::move(options.onclose);
     route->options = options.options;
     auto session = std::make_shared<detail::WsSession>(shared, detail::ws::Role::Client, url);
-    auto handshake = std::make_shared<detail::client::HandshakeDriver>(detail::LoopCore::of(loop.native()), session,
-                                                                       std::string(url),
+    auto& core = detail::LoopCore::of(loop.native());
+    auto handshake = std::make_shared<detail::client::HandshakeDriver>(core, session, std::string(url),
                                                                        std::move(options));
     // The route only holds a weak reference: a close() while CONNECTING must stop the handshake at once, and
     // the handshake owns the session that owns this route.

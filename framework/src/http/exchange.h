@@ -7,9 +7,11 @@
 #pragma once
 
 #include "duplex/request.h"
+#include "duplex/response.h"
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace duplex::detail {
@@ -37,6 +39,8 @@ struct Exchange {
 
     // Ready for the next request on the same connection; keeps buffer capacity.
     void reset();
+    // A new public handle on `ex` (the only way to make one: Response's constructor is private).
+    static Response response(std::shared_ptr<Exchange> ex);
 };
 
 }  // namespace duplex::detail

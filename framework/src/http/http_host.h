@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <memory>
+#include <string>
 
 namespace duplex::detail {
 
@@ -27,6 +28,9 @@ public:
     // (rest/n: bytes already received after the request, to hand to it). Return false to have it handled as
     // an ordinary request (or after answering an error through res). Must not throw.
     virtual bool handle_upgrade(Request& req, Response& res, Socket& socket, char* rest, std::size_t n) = 0;
+    // Response::send_file: the file sender lives in static/, above http/; the server, above both, joins them.
+    // May throw duplex::Error (the file cannot be opened), into the handler that called send_file.
+    virtual void send_file(Request& req, Response& res, const std::string& path) = 0;
     // A response has been completely handed to the connection (access log, metrics).
     virtual void on_response_done(const Exchange& ex) = 0;
     virtual void on_session_open(HttpSession& s) = 0;

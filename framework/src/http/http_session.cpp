@@ -117,7 +117,7 @@ void HttpSession::dispatch(std::shared_ptr<Exchange> ex) {
     ex->req.remote_ = remote();
     queue_.push_back(ex);
     {
-        Response res(ex);
+        Response res = Exchange::response(ex);
         host_.handle_request(ex->req, res);
     }
     // Finished synchronously and no handle kept: recycle it for the next request on this connection.
@@ -144,7 +144,7 @@ void HttpSession::upgrade(char* rest, std::size_t n) {
     Socket* sock = socket_;
     bool switched;
     {
-        Response res(ex);
+        Response res = Exchange::response(ex);
         switched = host_.handle_upgrade(ex->req, res, *sock, rest, n);
         if (switched) {
             // The socket belongs to another protocol now; this session is done without a close event.

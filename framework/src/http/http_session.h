@@ -48,6 +48,7 @@ public:
     std::size_t buffered_amount(const Exchange& ex) const;
     bool is_head(const Exchange& ex) const { return !queue_.empty() && queue_.front().get() == &ex; }
     const HttpOptions& options() const { return host_.http_options(); }
+    HttpHost& host() const { return host_; }
 
     // Graceful shutdown: no new requests; idle connections close now, busy ones after their last response.
     void shutdown();

@@ -3,6 +3,8 @@
 #include "duplex/json.h"
 
 #include "http/exchange.h"
+#include "http/file_answer.h"
+#include "http/http_host.h"
 #include "http/http_session.h"
 #include "http/response_writer.h"
 #include "util/buffer_capacity.h"
@@ -14,6 +16,8 @@ namespace duplex {
 using detail::Exchange;
 
 Response::Response(std::shared_ptr<Exchange> ex) : ex_(std::move(ex)) { ++ex_->handles; }
+
+Response Exchange::response(std::shared_ptr<Exchange> ex) { return Response(std::move(ex)); }
 
 Response::Response(const Response& other) : ex_(other.ex_) { ++ex_->handles; }
 
@@ -119,5 +123,19 @@ std::size_t Response::buffered_amount() const {
 }
 
 Request& Response::req() const { return ex_->req; }
+
+void Response::send_file(const std::string& path) {
+    if (!ex_->finished && ex_->session) ex_->session->host().send_file(ex_->req, *this, path);
+}
+
+namespace detail {
+
+void FileAnswer::set_headers(Response& res, std::string_view block) { set_header_block(*res.ex_, block); }
+
+void FileAnswer::send_whole(Response& res, std::string_view body) { detail::send_whole(*res.ex_, body); }
+
+std::size_t FileAnswer::write_now(Response& res, std::string_view bytes) { return write_body_now(*res.ex_, bytes); }
+
+}  // namespace detail
 
 }  // namespace duplex

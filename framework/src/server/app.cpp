@@ -3,8 +3,9 @@
 
 #include "http/http_session.h"
 #include "loop/loop_core.h"
-#include "server/server_host.h"
 #include "server/final_handler.h"
+#include "server/server_host.h"
+#include "static/file_sender.h"
 #include "ws/ws_endpoints.h"
 
 #include <cstdio>
@@ -86,6 +87,10 @@ void ServerHost::on_response_done(const Exchange& ex) {
 void ServerHost::on_session_open(HttpSession& s) {
     sessions_.insert(&s);
     stats.connections = sessions_.size();
+}
+
+void ServerHost::send_file(Request& req, Response& res, const std::string& path) {
+    static_files::send_path(req, res, path);
 }
 
 void ServerHost::on_session_closed(HttpSession& s) {

@@ -35,6 +35,7 @@ public:
     const HttpOptions& http_options() const override { return options_; }
     void handle_request(Request& req, Response& res) override;
     bool handle_upgrade(Request& req, Response& res, Socket& socket, char* rest, std::size_t n) override;
+    void send_file(Request& req, Response& res, const std::string& path) override;
     void on_response_done(const Exchange& ex) override;
     void on_session_open(HttpSession& s) override;
     void on_session_closed(HttpSession& s) override;

@@ -15,7 +15,7 @@ namespace duplex::detail::static_files {
 struct FileValidators {
     std::uint64_t size = 0;
     std::time_t last_modified = 0;  // the seconds stated in Last-Modified (static_files::last_modified_seconds)
-    std::string_view etag;          // the ETag value sent, e.g. W/"1f-18c2b5e1a40"
+    std::string_view etag;          // the ETag value sent, e.g. "803-1a2b-1f-65a1b2c3.5f5e0ff"
 };
 
 // The request's side. Header values are empty when the header is absent (repeated fields joined with ", ").

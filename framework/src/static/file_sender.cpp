@@ -1,13 +1,15 @@
 #include "static/file_sender.h"
 
+#include "http/file_answer.h"
 #include "http/http_tokens.h"
-#include "http/response_access.h"
-#include "http/response_writer.h"
 #include "static/conditional.h"
+#include "static/file_identity.h"
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdlib>
 #include <ctime>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace duplex::detail::static_files {
@@ -56,7 +58,7 @@ struct BodyStream : std::enable_shared_from_this<BodyStream> {
     void pump() {
         while (remaining > 0) {
             if (fd < 0) {  // in memory: as much as the kernel takes now, straight from the entry's bytes
-                const std::size_t n = write_body_now(ResponseAccess::exchange(res),
+                const std::size_t n = FileAnswer::write_now(res,
                                                      std::string_view(*file->body).substr(static_cast<std::size_t>(offset),
                                                                                           static_cast<std::size_t>(remaining)));
                 offset += n;
@@ -123,24 +125,23 @@ void send_file(Request& req, Response res, std::shared_ptr<const FileEntry> file
     const FileEntry& f = *file;
     std::string joined[2];
     const ServeDecision d = decide_serve({f.identity.size, f.last_modified, f.etag}, conditions_of(req, joined));
-    Exchange& ex = ResponseAccess::exchange(res);
     res.status(d.status);
     if (d.status == 304) {
-        set_header_block(ex, f.not_modified_headers());
+        FileAnswer::set_headers(res, f.not_modified_headers());
         res.end();
         return;
     }
     if (d.status == 412 || d.status == 416) {
-        set_header_block(ex, f.validator_headers());
+        FileAnswer::set_headers(res, f.validator_headers());
         if (!d.content_range().empty()) res.set("Content-Range", d.content_range());
         res.send(d.status == 412 ? "Precondition Failed\n" : "Range Not Satisfiable\n");
         return;
     }
-    set_header_block(ex, f.content_headers());
+    FileAnswer::set_headers(res, f.content_headers());
     if (d.status == 206) res.set("Content-Range", d.content_range());
     if (f.body && d.length <= kChunk) {  // one piece, Content-Length from its size (and no bytes for HEAD)
-        send_whole(ex, std::string_view(*f.body).substr(static_cast<std::size_t>(d.offset),
-                                                        static_cast<std::size_t>(d.length)));
+        FileAnswer::send_whole(res, std::string_view(*f.body).substr(static_cast<std::size_t>(d.offset),
+                                                                     static_cast<std::size_t>(d.length)));
         return;
     }
     res.set("Content-Length", std::to_string(d.length));
@@ -155,6 +156,21 @@ void send_file(Request& req, Response res, std::shared_ptr<const FileEntry> file
     }
     auto stream = std::make_shared<BodyStream>(std::move(res), std::move(file), fd, d.offset, d.length);
     stream->pump();
+}
+
+void send_path(Request& req, Response res, const std::string& path) {
+    // Canonical first: the sender opens with O_NOFOLLOW, and a caller's path may legitimately be a symlink.
+    char* real = ::realpath(path.c_str(), nullptr);
+    std::string canonical = real ? real : "";
+    std::free(real);
+    struct stat st{};
+    if (canonical.empty() || ::stat(canonical.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+        res.status(404).send("Not Found\n");
+        return;
+    }
+    // Not cached: no middleware owns this call, so nothing would bound what it keeps.
+    FileEntry entry = make_entry(std::move(canonical), path, identity_of(st), std::chrono::seconds(0));
+    send_file(req, std::move(res), std::make_shared<const FileEntry>(std::move(entry)));
 }
 
 }  // namespace duplex::detail::static_files

@@ -9,10 +9,15 @@
 #include "static/file_entry.h"
 
 #include <memory>
+#include <string>
 
 namespace duplex::detail::static_files {
 
 // The stream keeps `file` (and so an in-memory body) alive until the last byte is handed over.
 void send_file(Request& req, Response res, std::shared_ptr<const FileEntry> file);
+
+// Response::send_file(path) (through the server): the current version of the file at `path`, uncached; 404 when
+// it is not a regular file.
+void send_path(Request& req, Response res, const std::string& path);
 
 }  // namespace duplex::detail::static_files

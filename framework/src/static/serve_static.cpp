@@ -7,10 +7,8 @@
 #include "static/resolve_path.h"
 
 #include <atomic>
-#include <cstdlib>
 #include <ctime>
 #include <stdexcept>
-#include <sys/stat.h>
 #include <thread>
 
 namespace duplex {
@@ -174,20 +172,5 @@ std::optional<CacheStats> cache_stats(const Middleware& middleware) {
 }
 
 }  // namespace detail::static_files
-
-void Response::send_file(const std::string& path) {
-    // Canonical first: the sender opens with O_NOFOLLOW, and a caller's path may legitimately be a symlink.
-    char* real = ::realpath(path.c_str(), nullptr);
-    std::string canonical = real ? real : "";
-    std::free(real);
-    struct stat st{};
-    if (canonical.empty() || ::stat(canonical.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
-        status(404).send("Not Found\n");
-        return;
-    }
-    // Not cached: no middleware owns this call, so nothing would bound what it keeps.
-    sf::FileEntry entry = sf::make_entry(std::move(canonical), path, sf::identity_of(st), std::chrono::seconds(0));
-    sf::send_file(req(), *this, std::make_shared<const sf::FileEntry>(std::move(entry)));
-}
 
 }  // namespace duplex

@@ -38,7 +38,7 @@ std::shared_ptr<duplex::detail::Exchange> exchange_for(const std::string& head) 
 
 // Runs the router on one request; `w` records how the walk ended (if it did).
 void start(const Router& router, const std::shared_ptr<duplex::detail::Exchange>& ex, Walk& w) {
-    Response res(ex);
+    Response res = duplex::detail::Exchange::response(ex);
     router.handle(ex->req, res, [&w](std::optional<Error> e) {
         w.done = true;
         w.error = std::move(e);
