@@ -17,7 +17,7 @@
 
 namespace duplex {
 
-namespace detail { class RequestParser; class HttpSession; struct Exchange; class RouterWalk; }
+namespace detail { class RequestParser; class HttpSession; struct Exchange; class RouterWalk; class WsEndpoints; }
 
 class Request {
 public:
@@ -66,6 +66,7 @@ private:
     friend struct detail::Exchange;
     friend class detail::RouterWalk;
     friend class detail::HttpSession;
+    friend class detail::WsEndpoints;
     friend class Router;
     struct HeaderSpan {
         std::uint32_t name_off, name_len, value_off, value_len;
