@@ -92,8 +92,9 @@ int main(int argc, char** argv) {
         res.json(list);
     });
     app.post("/items", json_body, [](duplex::Request& req, duplex::Response& res) {
+        nlohmann::json item = validated_item(req.json());  // first: a refused body must not use up an id
         std::uint64_t id = next_id++;
-        const nlohmann::json& item = items[id] = validated_item(req.json());
+        items[id] = item;
         res.status(201).set("Location", "/items/" + std::to_string(id)).json(with_id(id, item));
     });
     app.get("/items/:id", [](duplex::Request& req, duplex::Response& res) {
