@@ -72,7 +72,8 @@ class WebSocket;
 
 /// Per-connection limits and behaviour, with their defaults.
 struct WsOptions {
-    std::size_t max_message_bytes = 16 * 1024 * 1024;  ///< bigger message (after inflation) -> close 1009; 4 GiB+ saturates
+    /// A bigger message (after inflation) -> close 1009; values of 4 GiB and more saturate.
+    std::size_t max_message_bytes = 16 * 1024 * 1024;
     /// Frames cost time, not memory (a message grows in one buffer): the bound stops a message that never ends,
     /// while 16 MiB in 16-byte fragments (Autobahn sends 4 MiB in 64-byte ones) still passes.
     std::uint32_t max_fragments = 1u << 20;            ///< more frames in one message -> close 1009
