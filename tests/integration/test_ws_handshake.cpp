@@ -203,4 +203,27 @@ TEST_CASE("frames sent in the same packet as the request are not lost") {
     REQUIRE(echoed);
     CHECK(*echoed == std::string("\x81\x05" "early" "\x82\x04" "bird"));
 }
+
+TEST_CASE("onupgrade and onopen see the route's parameters, percent-decoded, and the query") {
+    ServerThread server([](duplex::App&, duplex::WsServer& wss) {
+        wss.route("/rooms/:room/*rest", {
+            .onopen = [](duplex::WebSocket& ws, const duplex::Request& req) {
+                ws.send(std::string(req.param("room")) + "|" + std::string(req.param("rest")) + "|" +
+                        std::string(req.query("name").value_or("-")));
+            },
+            .onupgrade = [](duplex::Request& req, duplex::Response& res) {
+                if (req.param("room") != "closed") return true;
+                res.status(403).send("room " + std::string(req.param("room")) + " is closed");
+                return false;
+            },
+        });
+    });
+    WsRawClient c(server.ws_port());
+    REQUIRE(c.open("/rooms/caf%C3%A9/a/b?name=ada"));
+    CHECK(c.read_message() == "caf\xC3\xA9|a/b|ada");
+    auto refused = ask(server.ws_port(), "/rooms/closed/x", headers_with("13", kKey));
+    REQUIRE(refused);
+    CHECK(refused->status == 403);
+    CHECK(refused->body == "room closed is closed");
+}
 }

@@ -1,8 +1,9 @@
-// duplex::App: the HTTP server. A Router (routes, middleware, error layers) plus listeners, connection
-// tracking, graceful close, the access log and same-port WebSocket upgrades (app.ws).
-//
-// Lifetime: create after the EventLoop, destroy before it; close() it (or let the destructor abort its
-// connections) before destroying. Threads: loop thread only.
+/// @file
+/// duplex::App: the HTTP server. A Router (routes, middleware, error layers) plus listeners, connection
+/// tracking, graceful close, the access log and same-port WebSocket upgrades (app.ws).
+///
+/// Lifetime: create after the EventLoop, destroy before it; close() it (or let the destructor abort its
+/// connections) before destroying. Threads: loop thread only.
 #pragma once
 
 #include "duplex/event_loop.h"
@@ -19,69 +20,75 @@ namespace duplex {
 struct WsRoute;
 namespace detail { class ServerHost; }
 
+/// Where and how App::listen and WsServer::listen bind.
 struct ListenOptions {
-    std::string host = "127.0.0.1";
-    int port = 3000;            // 0 picks a free port; read it back with port()
-    int backlog = 511;
-    bool reuse_port = false;    // SO_REUSEPORT: one App per loop thread sharing the port
+    std::string host = "127.0.0.1";  ///< an IPv4 or IPv6 address ("0.0.0.0", "::"), not a name
+    int port = 3000;            ///< 0 picks a free port; read it back with port()
+    int backlog = 511;          ///< pending connections the kernel queues before accept
+    bool reuse_port = false;    ///< SO_REUSEPORT: one App per loop thread sharing the port
 };
 
-// One line of the access log.
+/// One line of the access log.
 struct AccessLogEntry {
-    std::string_view method;
-    std::string_view target;
-    int status;
-    std::uint64_t body_bytes;
-    std::uint64_t duration_ms;
-    std::string_view remote;
+    std::string_view method;    ///< request method ("GET")
+    std::string_view target;    ///< request-target as received
+    int status;                 ///< status code sent
+    std::uint64_t body_bytes;   ///< response body bytes
+    std::uint64_t duration_ms;  ///< from the request's head to the response handed to the connection
+    std::string_view remote;    ///< the peer's "ip:port"
 };
 
-// Counters, read at any time on the loop thread.
+/// Counters, read at any time on the loop thread.
 struct HttpStats {
-    std::uint64_t requests = 0;     // requests dispatched
-    std::uint64_t connections = 0;  // open connections now
+    std::uint64_t requests = 0;     ///< requests dispatched
+    std::uint64_t connections = 0;  ///< open connections now
 };
 
+/// The HTTP server: a Router (routes, middleware, error layers) that also listens. See the file comment for
+/// its lifetime and thread.
 class App : public Router {
 public:
+    /// An App on loop; options bounds every connection (limits and timeouts).
     explicit App(EventLoop& loop, HttpOptions options = {});
     ~App();
     App(const App&) = delete;
     App& operator=(const App&) = delete;
 
-    // Starts listening. Returns 0, or a negative libuv error code (use error_text()); several listeners allowed.
-    // [[nodiscard]]: a port in use or a bad host must not go unnoticed (run() would then return at once).
+    /// Starts listening. Returns 0, or a negative libuv error code (use error_text()); several listeners allowed.
+    /// [[nodiscard]]: a port in use or a bad host must not go unnoticed (run() would then return at once).
     [[nodiscard]] int listen(const ListenOptions& options);
-    // The port of the first listener (useful with port 0).
+    /// The port of the first listener (useful with port 0).
     int port() const;
 
-    // Graceful close: stop accepting, answer every request already received (bounded by
-    // HttpOptions::shutdown_timeout), close idle keep-alive connections, close WebSockets upgraded here with
-    // 1001. `done` runs once everything is closed.
+    /// Graceful close: stop accepting, answer every request already received (bounded by
+    /// HttpOptions::shutdown_timeout), close idle keep-alive connections, close WebSockets upgraded here with
+    /// 1001. `done` runs once everything is closed.
     void close(std::function<void()> done = {});
 
-    // A WebSocket endpoint on this App's own port: an upgrade GET to `path` is answered before the HTTP routes
-    // (an upgrade to any other path is routed as an ordinary request); see websocket.h. Two doors for one
-    // WsRoute on purpose: app.ws shares the HTTP port (one origin for page and socket), WsServer::route serves
-    // a WebSocket-only listener of its own (the seed's shape: 426 for plain HTTP). Same sessions, same options.
+    /// A WebSocket endpoint on this App's own port: an upgrade GET to `path` is answered before the HTTP routes
+    /// (an upgrade to any other path is routed as an ordinary request); see websocket.h. Two doors for one
+    /// WsRoute on purpose: app.ws shares the HTTP port (one origin for page and socket), WsServer::route serves
+    /// a WebSocket-only listener of its own (the seed's shape: 426 for plain HTTP). Same sessions, same options.
     App& ws(std::string_view path, WsRoute route);
-    // Sends to every WebSocket of this App subscribed to topic; returns how many accepted it.
+    /// Sends to every WebSocket of this App subscribed to topic; returns how many accepted it.
     std::size_t publish(std::string_view topic, std::string_view data, bool binary = false);
 
-    // Access log: a callback per finished response. log_to_stderr() installs a one-line-per-request logger.
+    /// Access log: a callback per finished response. log_to_stderr() installs a one-line-per-request logger.
     void on_access_log(std::function<void(const AccessLogEntry&)> fn);
+    /// Logs one line per finished response to stderr.
     void log_to_stderr();
 
-    // The HTTP options this App was built with. (Router::options(path, ...) registers OPTIONS routes.)
+    /// The HTTP options this App was built with. (Router::options(path, ...) registers OPTIONS routes.)
     const HttpOptions& http_options() const;
     const HttpStats& stats() const;
+    /// The loop this App runs on.
     EventLoop& loop() const;
 
 private:
     std::unique_ptr<detail::ServerHost> host_;
 };
 
-// "address already in use", ... for a libuv error code returned by listen().
+/// "address already in use", ... for a libuv error code returned by listen().
 std::string error_text(int code);
 
 }  // namespace duplex

@@ -1,8 +1,9 @@
-// Body middlewares. The HTTP layer has already read the whole body (bounded by HttpOptions::max_body_bytes);
-// these check it against a per-route limit and parse it.
-//
-// Lifetime: the returned Middleware is a value; copy it into as many routes as you like.
-// Threads: loop thread only (like every middleware).
+/// @file
+/// Body middlewares. The HTTP layer has already read the whole body (bounded by HttpOptions::max_body_bytes);
+/// these check it against a per-route limit and parse it.
+///
+/// Lifetime: the returned Middleware is a value; copy it into as many routes as you like.
+/// Threads: loop thread only (like every middleware).
 #pragma once
 
 #include "duplex/json.h"
@@ -13,18 +14,19 @@
 
 namespace duplex::body {
 
+/// Options of body::json().
 struct JsonOptions {
-    std::size_t limit = 100 * 1024;  // bigger body -> 413 (Express's default)
-    // Only parse when Content-Type is JSON (application/json or +json); other requests pass through
-    // untouched. Off by default: any body is parsed as JSON.
+    std::size_t limit = 100 * 1024;  ///< bigger body -> 413 (Express's default)
+    /// Only parse when Content-Type is JSON (application/json or +json); other requests pass through
+    /// untouched. Off by default: any body is parsed as JSON.
     bool require_json_type = false;
-    // Deeper nesting of arrays and objects -> 400. Copying or writing a JSON value recurses once per level, so
-    // without a bound a small body ("[[[[...") could overflow the stack when echoed back.
+    /// Deeper nesting of arrays and objects -> 400. Copying or writing a JSON value recurses once per level, so
+    /// without a bound a small body ("[[[[...") could overflow the stack when echoed back.
     std::size_t max_depth = 512;
 };
 
-// Parses the body as JSON into req.json(). Invalid JSON -> Error(400, "invalid JSON body"), nesting deeper than
-// max_depth -> Error(400), over the limit -> Error(413). An empty body is invalid JSON too (400).
+/// Parses the body as JSON into req.json(). Invalid JSON -> Error(400, "invalid JSON body"), nesting deeper than
+/// max_depth -> Error(400), over the limit -> Error(413). An empty body is invalid JSON too (400).
 Middleware json(JsonOptions options = {});
 
 }  // namespace duplex::body

@@ -1,19 +1,20 @@
-// duplex::connect: the browser's `new WebSocket(url, protocols)` in C++. It returns at once a WebSocket handle in
-// CONNECTING; the connection then opens (onopen, OPEN) or fails (onerror, then onclose 1006 with was_clean false).
-// The handle is the very type server handlers receive: send, send_binary, ping, buffered_amount, close, terminate,
-// protocol(), extensions() and the drain contract behave the same on both sides.
-//
-//   duplex::EventLoop loop;
-//   duplex::connect(loop, "ws://localhost:8080/ws", {
-//       .onopen    = [](duplex::WebSocket& ws) { ws.send("hello"); },
-//       .onmessage = [](duplex::WebSocket& ws, const duplex::Message& m) { std::puts(std::string(m.data).c_str()); },
-//       .onclose   = [](duplex::WebSocket&, const duplex::CloseEvent& ev) { std::printf("closed %d\n", ev.code); },
-//   });
-//   loop.run();  // returns once the connection is closed
-//
-// Only ws:// exists: a wss:// URL (no TLS in this build) or any malformed URL fails through onerror + onclose.
-// Lifetime: the connection lives on the loop until it closes, whether or not a handle is kept; callbacks live in
-// the options (copied), never in the connection. Threads: loop thread only.
+/// @file
+/// duplex::connect: the browser's `new WebSocket(url, protocols)` in C++. It returns at once a WebSocket handle in
+/// CONNECTING; the connection then opens (onopen, OPEN) or fails (onerror, then onclose 1006 with was_clean false).
+/// The handle is the very type server handlers receive: send, send_binary, ping, buffered_amount, close, terminate,
+/// protocol(), extensions() and the drain contract behave the same on both sides.
+///
+///   duplex::EventLoop loop;
+///   duplex::connect(loop, "ws://localhost:8080/ws", {
+///       .onopen    = [](duplex::WebSocket& ws) { ws.send("hello"); },
+///       .onmessage = [](duplex::WebSocket& ws, const duplex::Message& m) { std::puts(std::string(m.data).c_str()); },
+///       .onclose   = [](duplex::WebSocket&, const duplex::CloseEvent& ev) { std::printf("closed %d\n", ev.code); },
+///   });
+///   loop.run();  ///< returns once the connection is closed
+///
+/// Only ws:// exists: a wss:// URL (no TLS in this build) or any malformed URL fails through onerror + onclose.
+/// Lifetime: the connection lives on the loop until it closes, whether or not a handle is kept; callbacks live in
+/// the options (copied), never in the connection. Threads: loop thread only.
 #pragma once
 
 #include "duplex/event_loop.h"
@@ -28,34 +29,36 @@
 
 namespace duplex {
 
-// The callbacks are WsRoute's, by name and type (websocket.h), except onopen: a client has no upgrade Request
-// to pass. They are declared here again, flat, rather than in a shared base: a C++20 aggregate cannot designate
-// a base's members, and `connect(loop, url, {.onopen = ..., .onmessage = ...})` is the browser's shape. The
-// client hands them to the same session type a server route uses, so they behave identically.
+/// The callbacks are WsRoute's, by name and type (websocket.h), except onopen: a client has no upgrade Request
+/// to pass. They are declared here again, flat, rather than in a shared base: a C++20 aggregate cannot designate
+/// a base's members, and `connect(loop, url, {.onopen = ..., .onmessage = ...})` is the browser's shape. The
+/// client hands them to the same session type a server route uses, so they behave identically.
 struct ClientOptions {
-    std::function<void(WebSocket&)> onopen;
-    std::function<void(WebSocket&, const Message&)> onmessage;
-    std::function<void(WebSocket&, const CloseEvent&)> onclose;
-    // Why the connection failed; error.code() is the close code that follows (1006 before OPEN).
+    std::function<void(WebSocket&)> onopen;  ///< the handshake succeeded: OPEN, send() works
+    std::function<void(WebSocket&, const Message&)> onmessage;  ///< one whole message (data valid during the call)
+    std::function<void(WebSocket&, const CloseEvent&)> onclose;  ///< once, at the end (also after a failed connect)
+    /// Why the connection failed; error.code() is the close code that follows (1006 before OPEN).
     std::function<void(WebSocket&, const Error&)> onerror;
-    std::function<void(WebSocket&)> ondrain;
-    std::function<void(WebSocket&, std::string_view)> onping;
-    std::function<void(WebSocket&, std::string_view)> onpong;
+    std::function<void(WebSocket&)> ondrain;  ///< the buffered amount fell under WsOptions::high_water_bytes
+    std::function<void(WebSocket&, std::string_view)> onping;  ///< a ping arrived (the pong is sent for you)
+    std::function<void(WebSocket&, std::string_view)> onpong;  ///< a pong arrived
 
-    // Subprotocols offered, in order of preference; the server's choice is ws.protocol() after open.
+    /// Subprotocols offered, in order of preference; the server's choice is ws.protocol() after open.
     std::vector<std::string> protocols;
-    // Extra request headers ("Authorization", "Origin", ...). The handshake's own headers (Host, Upgrade,
-    // Connection, Sec-WebSocket-*) are refused: the connection fails.
+    /// Extra request headers ("Authorization", "Origin", ...). The handshake's own headers (Host, Upgrade,
+    /// Connection, Sec-WebSocket-*) are refused: the connection fails.
     std::vector<std::pair<std::string, std::string>> headers;
-    // Name resolution plus TCP connect, and then the wait for the server's 101 response (0: no limit).
+    /// Name resolution plus TCP connect, and then the wait for the server's 101 response (0: no limit).
+    ///@{
     std::chrono::milliseconds connect_timeout{10000};
     std::chrono::milliseconds handshake_timeout{10000};
-    // Limits and behaviour once open. permessage-deflate is offered when options.permessage_deflate is set
-    // (window bits and no_context_takeover flags as in the offer).
+    ///@}
+    /// Limits and behaviour once open. permessage-deflate is offered when options.permessage_deflate is set
+    /// (window bits and no_context_takeover flags as in the offer).
     WsOptions options;
 };
 
-// Starts connecting to a ws:// URL (ws://host[:port][/path][?query], IPv6 literals in brackets).
+/// Starts connecting to a ws:// URL (ws://host[:port][/path][?query], IPv6 literals in brackets).
 WebSocket connect(EventLoop& loop, std::string_view url, ClientOptions options = {});
 
 }  // namespace duplex

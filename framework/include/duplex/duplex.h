@@ -1,4 +1,5 @@
-// duplex: Express-style HTTP + WebSocket for C++20 on libuv. Include this one header.
+/// @file
+/// duplex: Express-style HTTP + WebSocket for C++20 on libuv. Include this one header.
 #pragma once
 
 #include "duplex/app.h"

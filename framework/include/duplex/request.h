@@ -1,9 +1,10 @@
-// duplex::Request: one parsed HTTP request (method, target, headers, body, route params, query).
-//
-// Lifetime: owned by the exchange it belongs to, which lives as long as the connection needs it or any
-// Response handle of the same request is kept: keep a Response copy and `res.req()` stays valid (a request
-// never dies under an async handler). String views returned here are valid while the Request lives.
-// Threads: loop thread only.
+/// @file
+/// duplex::Request: one parsed HTTP request (method, target, headers, body, route params, query).
+///
+/// Lifetime: owned by the exchange it belongs to, which lives as long as the connection needs it or any
+/// Response handle of the same request is kept: keep a Response copy and `res.req()` stays valid (a request
+/// never dies under an async handler). String views returned here are valid while the Request lives.
+/// Threads: loop thread only.
 #pragma once
 
 #include <nlohmann/json_fwd.hpp>
@@ -18,8 +19,9 @@
 
 namespace duplex {
 
-namespace detail { class RequestParser; class HttpSession; struct Exchange; class RouterWalk; }
+namespace detail { class RequestParser; class HttpSession; struct Exchange; class RouterWalk; class WsEndpoints; }
 
+/// One parsed HTTP request, as handlers see it. See the file comment for its lifetime.
 class Request {
 public:
     Request();
@@ -29,43 +31,54 @@ public:
 
     using Pairs = std::vector<std::pair<std::string, std::string>>;
 
+    /// The method as received, upper-case ("GET").
     std::string_view method() const { return method_; }
-    // The raw request-target as received ("/a%20b?x=1", or "http://host/a?x=1" in absolute-form).
+    /// The raw request-target as received ("/a%20b?x=1", or "http://host/a?x=1" in absolute-form).
     std::string_view target() const { return view(target_); }
-    // The path part of the target, still percent-encoded (as Express's req.path); "/" for an absolute-form
-    // target without one ("http://host").
+    /// The path part of the target, still percent-encoded (as Express's req.path); "/" for an absolute-form
+    /// target without one ("http://host").
     std::string_view path() const { return view(path_); }
-    // The part after '?', without it; "" when absent.
+    /// The part after '?', without it; "" when absent.
     std::string_view query_string() const { return view(query_span_); }
+    /// The HTTP version: 1 and 1 for HTTP/1.1.
+    ///@{
     int http_major() const { return major_; }
     int http_minor() const { return minor_; }
+    ///@}
 
-    // Case-insensitive header lookup: the first value, or "" when absent. Repeated headers: see header_all.
+    /// Case-insensitive header lookup: the first value, or "" when absent. Repeated headers: see header_all.
     std::string_view header(std::string_view name) const;
+    /// True when the header is present (even with an empty value).
     bool has_header(std::string_view name) const;
-    // All values of a repeated header joined with ", " (RFC 9110 5.3).
+    /// All values of a repeated header joined with ", " (RFC 9110 5.3).
     std::string header_all(std::string_view name) const;
+    /// The number of header lines, and the i-th (name, value) as received, for iterating over all of them.
+    ///@{
     std::size_t header_count() const { return headers_.size(); }
     std::pair<std::string_view, std::string_view> header_at(std::size_t i) const;
+    ///@}
 
-    // Route parameters, percent-decoded (":name" and "*name" segments of the matched pattern).
+    /// Route parameters, percent-decoded (":name" and "*name" segments of the matched pattern); "" when absent.
+    /// WebSocket upgrade requests carry the parameters of their WebSocket route.
     std::string_view param(std::string_view name) const;
+    /// Every route parameter, in pattern order.
     const Pairs& params() const { return params_; }
-    // Query parameters, percent-decoded ('+' is a space), in order; parsed on first use.
+    /// Query parameters, percent-decoded ('+' is a space), in order; parsed on first use.
     std::optional<std::string_view> query(std::string_view key) const;
+    /// Every query parameter, in order.
     const Pairs& query_params() const;
 
-    // The body bytes (fully received before handlers run; capped by HttpOptions::max_body_bytes).
+    /// The body bytes (fully received before handlers run; capped by HttpOptions::max_body_bytes).
     std::string_view body() const { return body_; }
-    // The JSON parsed by body::json(); throws duplex::Error(400) when the body was not parsed as JSON. Reading
-    // the value needs duplex/json.h (included by duplex.h and body.h).
+    /// The JSON parsed by body::json(); throws duplex::Error(400) when the body was not parsed as JSON. Reading
+    /// the value needs duplex/json.h (included by duplex.h and body.h).
     const nlohmann::json& json() const;
     void set_json(nlohmann::json value);
 
-    // The peer's "ip:port".
+    /// The peer's "ip:port".
     const std::string& remote_address() const { return remote_; }
 
-    // The path after the mount prefix of the router currently running (Express's req.path inside a sub-router).
+    /// The path after the mount prefix of the router currently running (Express's req.path inside a sub-router).
     std::string_view route_path() const { return path().substr(mount_offset_); }
 
 private:
@@ -73,6 +86,7 @@ private:
     friend struct detail::Exchange;
     friend class detail::RouterWalk;
     friend class detail::HttpSession;
+    friend class detail::WsEndpoints;
     friend class Router;
     struct HeaderSpan {
         std::uint32_t name_off, name_len, value_off, value_len;

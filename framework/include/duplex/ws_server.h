@@ -1,8 +1,9 @@
-// duplex::WsServer: a WebSocket-only listener (the seed's shape: HTTP on 3000, WebSockets on 8080) sharing the
-// EventLoop with the App. Plain HTTP requests get 426 Upgrade Required; upgrades to unknown paths get 404.
-//
-// Lifetime: create after the EventLoop, destroy before it; close() first for a graceful end.
-// Threads: loop thread only.
+/// @file
+/// duplex::WsServer: a WebSocket-only listener (the seed's shape: HTTP on 3000, WebSockets on 8080) sharing the
+/// EventLoop with the App. Plain HTTP requests get 426 Upgrade Required; upgrades to unknown paths get 404.
+///
+/// Lifetime: create after the EventLoop, destroy before it; close() first for a graceful end.
+/// Threads: loop thread only.
 #pragma once
 
 #include "duplex/app.h"
@@ -18,29 +19,32 @@ namespace duplex {
 
 namespace detail { class ServerHost; }
 
+/// A listener for WebSocket routes only. See the file comment for its lifetime and thread.
 class WsServer {
 public:
-    // `http` bounds the handshake requests (header sizes, header timeout).
+    /// `http` bounds the handshake requests (header sizes, header timeout).
     explicit WsServer(EventLoop& loop, HttpOptions http = {});
+    /// Aborts what is still open (call close() first for a graceful end).
     ~WsServer();
     WsServer(const WsServer&) = delete;
     WsServer& operator=(const WsServer&) = delete;
 
-    // Adds an endpoint (Express-style path pattern). Throws std::invalid_argument on a bad pattern.
-    // Two doors for one WsRoute on purpose: WsServer::route serves this WebSocket-only listener (its own port,
-    // 426 for plain HTTP), App::ws an endpoint on the HTTP App's own port. Both run the same sessions.
+    /// Adds an endpoint (Express-style path pattern). Throws std::invalid_argument on a bad pattern.
+    /// Two doors for one WsRoute on purpose: WsServer::route serves this WebSocket-only listener (its own port,
+    /// 426 for plain HTTP), App::ws an endpoint on the HTTP App's own port. Both run the same sessions.
     WsServer& route(std::string_view path, WsRoute route);
 
-    // Returns 0 or a negative libuv error (see error_text()); [[nodiscard]] as App::listen.
+    /// Returns 0 or a negative libuv error (see error_text()); [[nodiscard]] as App::listen.
     [[nodiscard]] int listen(const ListenOptions& options);
     int port() const;
 
-    // Sends to every subscriber of topic; returns how many accepted it.
+    /// Sends to every subscriber of topic; returns how many accepted it.
     std::size_t publish(std::string_view topic, std::string_view data, bool binary = false);
+    /// WebSockets open now.
     std::size_t connection_count() const;
 
-    // Graceful close: stop accepting, close every WebSocket with `code` and wait (bounded by each route's
-    // close_timeout, at most HttpOptions::shutdown_timeout) for the closing handshakes. `done` runs at the end.
+    /// Graceful close: stop accepting, close every WebSocket with `code` and wait (bounded by each route's
+    /// close_timeout, at most HttpOptions::shutdown_timeout) for the closing handshakes. `done` runs at the end.
     void close(std::uint16_t code = CloseCode::GoingAway, std::function<void()> done = {});
 
 private:

@@ -67,16 +67,19 @@ void WsEndpoints::add(std::string_view path, WsRoute route) {
     routes_.push_back({std::move(*p), std::make_shared<SessionRoute>(SessionRoute{std::move(route), std::string(path), this})});
 }
 
-const WsEndpoints::Entry* WsEndpoints::find(std::string_view path) const {
-    NameValueList params;
+const WsEndpoints::Entry* WsEndpoints::find(std::string_view path, NameValueList& params) const {
     for (const Entry& e : routes_)
         if (e.pattern.match(path, params).matched()) return &e;
     return nullptr;
 }
 
 bool WsEndpoints::upgrade(Request& req, Response& res, Socket& socket, char* rest, std::size_t n) {
-    const Entry* e = find(req.path());
+    NameValueList route_params;
+    const Entry* e = find(req.path(), route_params);
     if (!e) return false;
+    // The route's parameters, for onupgrade and onopen (req.param("room") of "/rooms/:room").
+    req.params_.clear();
+    for (const NameValue& p : route_params) req.params_.emplace_back(p.name, p.value);
     const WsRoute& route = e->route->route;
     // Repeated headers count as one comma-separated list (RFC 9110 5.3). A repeated key or version therefore fails
     // its check, as RFC 6455 11.3 allows each only once in a request.

@@ -53,7 +53,8 @@ private:
         PathPattern pattern;
         std::shared_ptr<SessionRoute> route;
     };
-    const Entry* find(std::string_view path) const;
+    // The first route matching path; its parameters (percent-decoded) go to params.
+    const Entry* find(std::string_view path, NameValueList& params) const;
     void link(WsSession& s);
     void unlink(WsSession& s);
     // A copy of the open list: the calls made on each may close sessions and change the list.
