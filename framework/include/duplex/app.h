@@ -80,6 +80,7 @@ public:
 
     /// The HTTP options this App was built with. (Router::options(path, ...) registers OPTIONS routes.)
     const HttpOptions& http_options() const;
+    /// Request and connection counters.
     const HttpStats& stats() const;
     /// The loop this App runs on.
     EventLoop& loop() const;

@@ -29,6 +29,7 @@ public:
     Request(const Request&) = delete;
     Request& operator=(const Request&) = delete;
 
+    /// Ordered (name, value) pairs; duplicates kept.
     using Pairs = std::vector<std::pair<std::string, std::string>>;
 
     /// The method as received, upper-case ("GET").
@@ -73,6 +74,7 @@ public:
     /// The JSON parsed by body::json(); throws duplex::Error(400) when the body was not parsed as JSON. Reading
     /// the value needs duplex/json.h (included by duplex.h and body.h).
     const nlohmann::json& json() const;
+    /// Sets what json() returns (body parsers do this).
     void set_json(nlohmann::json value);
 
     /// The peer's "ip:port".

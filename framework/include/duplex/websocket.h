@@ -64,7 +64,7 @@ struct WsOptions {
     /// while 16 MiB in 16-byte fragments (Autobahn sends 4 MiB in 64-byte ones) still passes.
     std::uint32_t max_fragments = 1u << 20;            ///< more frames in one message -> close 1009
     std::size_t max_buffered_bytes = 16 * 1024 * 1024; ///< any frame over this (pings, pongs too) -> backpressure policy
-    BackpressurePolicy backpressure = BackpressurePolicy::Close;
+    BackpressurePolicy backpressure = BackpressurePolicy::Close;  ///< over max_buffered_bytes: close or drop
     std::size_t high_water_bytes = 1024 * 1024;        ///< send returns Backpressure above this
     std::chrono::milliseconds idle_timeout{120000};    ///< no byte received: ping, then close 1006 (0 = never)
     std::chrono::milliseconds close_timeout{5000};     ///< waiting for the peer's Close or TCP close

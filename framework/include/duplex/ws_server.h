@@ -36,6 +36,7 @@ public:
 
     /// Returns 0 or a negative libuv error (see error_text()); [[nodiscard]] as App::listen.
     [[nodiscard]] int listen(const ListenOptions& options);
+    /// The port of the first listener (useful with port 0).
     int port() const;
 
     /// Sends to every subscriber of topic; returns how many accepted it.
