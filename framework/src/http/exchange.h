@@ -7,9 +7,11 @@
 #pragma once
 
 #include "duplex/request.h"
+#include "http/body_transform.h"
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 
 namespace duplex::detail {
@@ -34,6 +36,7 @@ struct Exchange {
     bool queued = false;             // in the session's pipeline
     std::function<void()> on_drain;
     std::function<void(bool)> on_finish;
+    std::unique_ptr<BodyTransform> transform;  // set by a middleware (compression); null on the usual path
 
     // Ready for the next request on the same connection; keeps buffer capacity.
     void reset();

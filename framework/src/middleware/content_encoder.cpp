@@ -1,0 +1,135 @@
+#include "middleware/content_encoder.h"
+
+#include <brotli/encode.h>
+#include <zlib.h>
+
+#include <cstdint>
+
+namespace duplex::detail {
+
+namespace {
+
+constexpr int kBrotliStreamWindow = 18;  // 256 KiB: the bound on a streamed answer's window
+
+int zlib_window_bits(Coding coding) { return coding == Coding::Gzip ? 15 + 16 : 15; }  // +16: gzip wrapper
+int zlib_level(int level) { return level < 0 ? 6 : level > 9 ? 9 : level; }
+
+// Runs deflate over `in` until zlib has taken it all and has no more output for `flush`.
+bool deflate_into(z_stream& z, std::string_view in, int flush, std::string& out) {
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(in.data()));
+    z.avail_in = static_cast<uInt>(in.size());
+    for (;;) {
+        const std::size_t room = in.size() / 2 + 1024;
+        const std::size_t old = out.size();
+        out.resize(old + room);
+        z.next_out = reinterpret_cast<Bytef*>(out.data() + old);
+        z.avail_out = static_cast<uInt>(room);
+        const int rc = deflate(&z, flush);
+        out.resize(old + room - z.avail_out);
+        if (rc == Z_STREAM_ERROR) return false;
+        if (rc == Z_STREAM_END) return true;
+        if (z.avail_out != 0 && z.avail_in == 0) return true;  // all taken, all flushed
+    }
+}
+
+class ZlibEncoder final : public ContentEncoder {
+public:
+    explicit ZlibEncoder(z_stream z) : z_(z) {}
+    ~ZlibEncoder() override { deflateEnd(&z_); }
+    ZlibEncoder(const ZlibEncoder&) = delete;
+    ZlibEncoder& operator=(const ZlibEncoder&) = delete;
+
+    bool encode(std::string_view in, bool last, std::string& out) override {
+        return deflate_into(z_, in, last ? Z_FINISH : Z_SYNC_FLUSH, out);
+    }
+
+private:
+    z_stream z_;
+};
+
+class BrotliEncoder final : public ContentEncoder {
+public:
+    explicit BrotliEncoder(BrotliEncoderState* s) : s_(s) {}
+    ~BrotliEncoder() override { BrotliEncoderDestroyInstance(s_); }
+    BrotliEncoder(const BrotliEncoder&) = delete;
+    BrotliEncoder& operator=(const BrotliEncoder&) = delete;
+
+    bool encode(std::string_view in, bool last, std::string& out) override {
+        auto next_in = reinterpret_cast<const std::uint8_t*>(in.data());
+        std::size_t avail_in = in.size();
+        const BrotliEncoderOperation op = last ? BROTLI_OPERATION_FINISH : BROTLI_OPERATION_FLUSH;
+        do {
+            if (!BrotliEncoderCompressStream(s_, op, &avail_in, &next_in, nullptr, nullptr, nullptr)) return false;
+            // Output straight from the encoder's own buffer: no guess at a size.
+            std::size_t n = 0;
+            const std::uint8_t* bytes = BrotliEncoderTakeOutput(s_, &n);
+            out.append(reinterpret_cast<const char*>(bytes), n);
+        } while (avail_in > 0 || BrotliEncoderHasMoreOutput(s_) || (last && !BrotliEncoderIsFinished(s_)));
+        return true;
+    }
+
+private:
+    BrotliEncoderState* s_;
+};
+
+}  // namespace
+
+std::unique_ptr<ContentEncoder> ContentEncoder::make(Coding coding, int level) {
+    if (coding == Coding::Gzip || coding == Coding::Deflate) {
+        z_stream z{};
+        if (deflateInit2(&z, zlib_level(level), Z_DEFLATED, zlib_window_bits(coding), 8, Z_DEFAULT_STRATEGY) != Z_OK)
+            return nullptr;
+        return std::make_unique<ZlibEncoder>(z);
+    }
+    if (coding == Coding::Brotli) {
+        BrotliEncoderState* s = BrotliEncoderCreateInstance(nullptr, nullptr, nullptr);
+        if (!s) return nullptr;
+        BrotliEncoderSetParameter(s, BROTLI_PARAM_QUALITY, static_cast<std::uint32_t>(level < 0 ? 4 : level > 11 ? 11 : level));
+        BrotliEncoderSetParameter(s, BROTLI_PARAM_LGWIN, kBrotliStreamWindow);
+        return std::make_unique<BrotliEncoder>(s);
+    }
+    return nullptr;
+}
+
+bool encode_whole(Coding coding, int level, std::string_view in, std::string& out) {
+    if (coding == Coding::Brotli) {
+        const std::size_t old = out.size();
+        std::size_t n = BrotliEncoderMaxCompressedSize(in.size());
+        out.resize(old + n);
+        const int quality = level < 0 ? 5 : level > 11 ? 11 : level;
+        const bool ok = BrotliEncoderCompress(quality, BROTLI_DEFAULT_WINDOW, BROTLI_MODE_GENERIC, in.size(),
+                                              reinterpret_cast<const std::uint8_t*>(in.data()), &n,
+                                              reinterpret_cast<std::uint8_t*>(out.data() + old)) == BROTLI_TRUE;
+        out.resize(ok ? old + n : old);
+        return ok;
+    }
+    if (coding != Coding::Gzip && coding != Coding::Deflate) return false;
+    // One stream per thread, coding and level, reset between bodies: deflateInit2 allocates about 256 KiB.
+    struct Cached {
+        z_stream z{};
+        int level = -2;
+        bool ready = false;
+        ~Cached() {
+            if (ready) deflateEnd(&z);
+        }
+    };
+    thread_local Cached streams[2];
+    Cached& c = streams[coding == Coding::Gzip ? 0 : 1];
+    const int lvl = zlib_level(level);
+    if (c.ready && c.level != lvl) {
+        deflateEnd(&c.z);
+        c.ready = false;
+    }
+    if (!c.ready) {
+        c.z = z_stream{};
+        if (deflateInit2(&c.z, lvl, Z_DEFLATED, zlib_window_bits(coding), 8, Z_DEFAULT_STRATEGY) != Z_OK) return false;
+        c.ready = true;
+        c.level = lvl;
+    } else if (deflateReset(&c.z) != Z_OK) {
+        return false;
+    }
+    out.reserve(out.size() + deflateBound(&c.z, static_cast<uLong>(in.size())));
+    return deflate_into(c.z, in, Z_FINISH, out);
+}
+
+}  // namespace duplex::detail
