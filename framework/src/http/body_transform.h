@@ -36,6 +36,13 @@ public:
         (void)ex, (void)content_type, (void)size;
         return {};
     }
+
+    /// Appends to `out` the form form_for() named of the whole `body`, made to be kept (so at the transform's
+    /// best, however long that takes once). False when the transform makes no such form.
+    virtual bool make_form(std::string_view body, std::string& out) const {
+        (void)body, (void)out;
+        return false;
+    }
 };
 
 /// The entity tag of a transformed form of the representation tagged `etag`: the form's name appended inside the
