@@ -34,8 +34,13 @@ bool deflate_into(z_stream& z, std::string_view in, int flush, std::string& out)
 
 class ZlibEncoder final : public ContentEncoder {
 public:
-    explicit ZlibEncoder(z_stream z) : z_(z) {}
-    ~ZlibEncoder() override { deflateEnd(&z_); }
+    // Initialised in place: zlib's state points back at its z_stream, which therefore never moves.
+    ZlibEncoder(Coding coding, int level)
+        : ok_(deflateInit2(&z_, zlib_level(level), Z_DEFLATED, zlib_window_bits(coding), 8, Z_DEFAULT_STRATEGY) == Z_OK) {}
+    ~ZlibEncoder() override {
+        if (ok_) deflateEnd(&z_);
+    }
+    bool ok() const { return ok_; }
     ZlibEncoder(const ZlibEncoder&) = delete;
     ZlibEncoder& operator=(const ZlibEncoder&) = delete;
 
@@ -44,7 +49,8 @@ public:
     }
 
 private:
-    z_stream z_;
+    z_stream z_{};
+    bool ok_;
 };
 
 class BrotliEncoder final : public ContentEncoder {
@@ -58,13 +64,20 @@ public:
         auto next_in = reinterpret_cast<const std::uint8_t*>(in.data());
         std::size_t avail_in = in.size();
         const BrotliEncoderOperation op = last ? BROTLI_OPERATION_FINISH : BROTLI_OPERATION_FLUSH;
-        do {
-            if (!BrotliEncoderCompressStream(s_, op, &avail_in, &next_in, nullptr, nullptr, nullptr)) return false;
-            // Output straight from the encoder's own buffer: no guess at a size.
-            std::size_t n = 0;
-            const std::uint8_t* bytes = BrotliEncoderTakeOutput(s_, &n);
-            out.append(reinterpret_cast<const char*>(bytes), n);
-        } while (avail_in > 0 || BrotliEncoderHasMoreOutput(s_) || (last && !BrotliEncoderIsFinished(s_)));
+        // Room must be given: a flush completes only once the encoder has been able to write its last bytes,
+        // so the loop ends when a call left room unused with all input taken (as deflate_into does).
+        for (;;) {
+            const std::size_t room = in.size() / 2 + 1024;
+            const std::size_t old = out.size();
+            out.resize(old + room);
+            std::size_t avail_out = room;
+            auto next_out = reinterpret_cast<std::uint8_t*>(out.data() + old);
+            const bool ok = BrotliEncoderCompressStream(s_, op, &avail_in, &next_in, &avail_out, &next_out, nullptr);
+            out.resize(old + room - avail_out);
+            if (!ok) return false;
+            if (avail_in == 0 && avail_out > 0 && !BrotliEncoderHasMoreOutput(s_) && (!last || BrotliEncoderIsFinished(s_)))
+                break;
+        }
         return true;
     }
 
@@ -76,10 +89,9 @@ private:
 
 std::unique_ptr<ContentEncoder> ContentEncoder::make(Coding coding, int level) {
     if (coding == Coding::Gzip || coding == Coding::Deflate) {
-        z_stream z{};
-        if (deflateInit2(&z, zlib_level(level), Z_DEFLATED, zlib_window_bits(coding), 8, Z_DEFAULT_STRATEGY) != Z_OK)
-            return nullptr;
-        return std::make_unique<ZlibEncoder>(z);
+        auto encoder = std::make_unique<ZlibEncoder>(coding, level);
+        if (!encoder->ok()) return nullptr;
+        return encoder;
     }
     if (coding == Coding::Brotli) {
         BrotliEncoderState* s = BrotliEncoderCreateInstance(nullptr, nullptr, nullptr);
