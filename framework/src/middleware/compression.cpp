@@ -48,10 +48,11 @@ public:
 
     bool begin(Exchange& ex, std::int64_t body_size) override {
         detail::add_vary(ex, "Accept-Encoding");
-        if (body_size < 0) body_size = declared_length(ex);
+        const bool streamed = body_size < 0;  // written in pieces, whatever Content-Length it declared
+        if (streamed) body_size = declared_length(ex);
         const std::string type = detail::get_header(ex, "Content-Type");
         if (!codes(ex, type, body_size)) return false;
-        if (body_size < 0 || body_size > static_cast<std::int64_t>(kWholeAtOnce)) {
+        if (streamed || body_size > static_cast<std::int64_t>(kWholeAtOnce)) {
             encoder_ = detail::ContentEncoder::make(coding_, settings_->options.level);
             if (!encoder_) return false;  // no memory for a coder: the body goes as it is
         }

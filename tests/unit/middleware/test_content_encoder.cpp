@@ -2,8 +2,7 @@
 // decodable on its own (flushed), with a bounded amount of coder memory.
 #include "middleware/content_encoder.h"
 
-#include <brotli/decode.h>
-#include <zlib.h>
+#include "support/content_decode.h"
 
 #include <doctest/doctest.h>
 
@@ -11,6 +10,7 @@
 #include <string>
 
 using namespace duplex::detail;
+using testing_support::ContentDecoder;
 
 namespace {
 
@@ -25,39 +25,10 @@ std::string text(std::size_t n) {
 
 // Decodes as much of `coded` as is there; `complete` tells whether the stream was ended.
 std::string decode(Coding coding, std::string_view coded, bool& complete) {
+    ContentDecoder d(coding_name(coding));
     std::string out;
-    complete = false;
-    if (coding == Coding::Brotli) {
-        BrotliDecoderState* s = BrotliDecoderCreateInstance(nullptr, nullptr, nullptr);
-        auto next_in = reinterpret_cast<const std::uint8_t*>(coded.data());
-        std::size_t avail_in = coded.size();
-        BrotliDecoderResult r;
-        std::size_t avail_out;
-        do {  // a full buffer may come back as "needs more input" while output is still pending: go on then too
-            std::uint8_t buf[4096];
-            std::uint8_t* next_out = buf;
-            avail_out = sizeof buf;
-            r = BrotliDecoderDecompressStream(s, &avail_in, &next_in, &avail_out, &next_out, nullptr);
-            out.append(reinterpret_cast<char*>(buf), sizeof buf - avail_out);
-        } while (r == BROTLI_DECODER_RESULT_NEEDS_MORE_OUTPUT || (r == BROTLI_DECODER_RESULT_NEEDS_MORE_INPUT && avail_out == 0));
-        complete = r == BROTLI_DECODER_RESULT_SUCCESS;
-        BrotliDecoderDestroyInstance(s);
-        return out;
-    }
-    z_stream z{};
-    REQUIRE(inflateInit2(&z, coding == Coding::Gzip ? 31 : 15) == Z_OK);
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(coded.data()));
-    z.avail_in = static_cast<uInt>(coded.size());
-    int rc;
-    do {
-        char buf[4096];
-        z.next_out = reinterpret_cast<Bytef*>(buf);
-        z.avail_out = sizeof buf;
-        rc = inflate(&z, Z_SYNC_FLUSH);
-        out.append(buf, sizeof buf - z.avail_out);
-    } while (rc == Z_OK && (z.avail_in > 0 || z.avail_out == 0));
-    complete = rc == Z_STREAM_END;
-    inflateEnd(&z);
+    CHECK(d.feed(coded, out));
+    complete = d.finished();
     return out;
 }
 
