@@ -15,6 +15,7 @@
 #include <duplex/compression.h>
 #include <duplex/static_files.h>
 
+#include "middleware/content_encoder.h"
 #include "static/file_identity.h"
 
 #include <zlib.h>
@@ -313,6 +314,59 @@ TEST_CASE("hostile: a 100 MiB coded stream to a slow reader keeps the server's m
                              << growth << " KiB; peak buffered " << (peak_buffered.load() >> 10) << " KiB");
     if (memory_figures_meaningful()) CHECK(growth < 4 * 1024);  // the coder (~270 KiB) and the write buffer
     CHECK(server.stop());
+}
+
+TEST_CASE("a coded stream its handler dropped ends without the coding's end, so the client sees it truncated") {
+    ServerThread server([](duplex::App& app, duplex::WsServer&) {
+        app.use(duplex::compression());
+        app.get("/cut", [](duplex::Request&, duplex::Response& res) {
+            res.type("text/plain").write(text_bytes(4000, 5));
+        });  // the last handle goes here: 500 is too late, the connection closes
+    });
+    RawClient c(server.http_port());
+    REQUIRE(c.send("GET /cut HTTP/1.1\r\nHost: t\r\nAccept-Encoding: gzip\r\n\r\n"));
+    REQUIRE(c.recv_until("\r\n\r\n", 5s));
+    std::string body;
+    for (int i = 0; i < 4; ++i) body = c.recv_some(500ms);  // what came before the close
+    CHECK(c.wait_closed(5s));
+    CHECK(body.size() > 10);  // the first write's coded bytes came
+    CHECK(body.find("\r\n0\r\n\r\n") == std::string::npos);  // no last-chunk
+    // Unchunked, the coded bytes do not reach the gzip end.
+    std::string coded;
+    for (std::size_t at = 0; at < body.size();) {
+        const std::size_t eol = body.find("\r\n", at);
+        if (eol == std::string::npos) break;
+        const std::size_t n = std::stoul(body.substr(at, eol - at), nullptr, 16);
+        coded += body.substr(eol + 2, n);
+        at = eol + 2 + n + 2;
+    }
+    ContentDecoder d("gzip");
+    std::string plain;
+    CHECK(d.feed(coded, plain));
+    CHECK(plain == text_bytes(4000, 5));
+    CHECK_FALSE(d.finished());
+    CHECK(server.stop());
+}
+
+TEST_CASE("memory per streamed answer: what one stream's coder holds, measured over 50 of them") {
+    if (!memory_figures_meaningful()) return;
+    const std::string piece = text_bytes(64 * 1024, 4);
+    for (const auto coding : {duplex::detail::Coding::Gzip, duplex::detail::Coding::Deflate, duplex::detail::Coding::Brotli}) {
+        std::vector<std::unique_ptr<duplex::detail::ContentEncoder>> streams;
+        std::string out;
+        const std::size_t before = heap_in_use_kib();
+        for (int i = 0; i < 50; ++i) {
+            streams.push_back(duplex::detail::ContentEncoder::make(coding, -1));
+            REQUIRE(streams.back());
+            for (int k = 0; k < 4; ++k) {  // 256 KiB through each, flushed per write, as a stream does
+                out.clear();
+                REQUIRE(streams.back()->encode(piece, false, out));
+            }
+        }
+        const std::size_t per_stream = (heap_in_use_kib() - before) / 50;
+        MESSAGE(duplex::detail::coding_name(coding) << ": " << per_stream << " KiB per streamed answer");
+        CHECK(per_stream < 1024);
+    }
 }
 
 }
