@@ -312,7 +312,7 @@ TEST_CASE("hostile: a 100 MiB coded stream to a slow reader keeps the server's m
     const std::size_t growth = peak_heap > base.heap_kib ? peak_heap - base.heap_kib : 0;
     MESSAGE("coded stream: " << (total >> 20) << " MiB -> " << (coded >> 20) << " MiB; server heap growth at peak "
                              << growth << " KiB; peak buffered " << (peak_buffered.load() >> 10) << " KiB");
-    if (memory_figures_meaningful()) CHECK(growth < 4 * 1024);  // the coder (~270 KiB) and the write buffer
+    if (memory_figures_meaningful()) CHECK(growth < 4 * 1024);  // the coder (262 KiB) and the write buffer
     CHECK(server.stop());
 }
 
@@ -365,7 +365,7 @@ TEST_CASE("memory per streamed answer: what one stream's coder holds, measured o
         }
         const std::size_t per_stream = (heap_in_use_kib() - before) / 50;
         MESSAGE(duplex::detail::coding_name(coding) << ": " << per_stream << " KiB per streamed answer");
-        CHECK(per_stream < 1024);
+        CHECK(per_stream < 512);  // zlib 262 KiB, brotli at its stream default 390 KiB
     }
 }
 
