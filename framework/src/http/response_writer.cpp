@@ -159,14 +159,16 @@ void remove_header(Exchange& ex, std::string_view name) {
     if (!ex.headers_sent) erase_lines(ex.head, name);
 }
 
-std::string get_header(const Exchange& ex, std::string_view name) {
-    std::string result;
+std::string_view header_view(const Exchange& ex, std::string_view name) {
+    std::string_view result;
     for_each_line(ex.head, name, [&](std::size_t, std::size_t, std::string_view v) {
-        result.assign(v);
+        result = v;
         return false;
     });
     return result;
 }
+
+std::string get_header(const Exchange& ex, std::string_view name) { return std::string(header_view(ex, name)); }
 
 void send_whole(Exchange& ex, std::string_view body) {
     if (!live(ex)) return;

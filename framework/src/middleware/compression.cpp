@@ -50,15 +50,14 @@ public:
         detail::add_vary(ex, "Accept-Encoding");
         const bool streamed = body_size < 0;  // written in pieces, whatever Content-Length it declared
         if (streamed) body_size = declared_length(ex);
-        const std::string type = detail::get_header(ex, "Content-Type");
-        if (!codes(ex, type, body_size)) return false;
+        if (!codes(ex, detail::header_view(ex, "Content-Type"), body_size)) return false;
         if (streamed || body_size > static_cast<std::int64_t>(kWholeAtOnce)) {
             encoder_ = detail::ContentEncoder::make(coding_, settings_->options.level);
             if (!encoder_) return false;  // no memory for a coder: the body goes as it is
         }
         detail::remove_header(ex, "Content-Length");
         detail::set_header(ex, "Content-Encoding", detail::coding_name(coding_), true);
-        const std::string etag = detail::tagged_etag(detail::get_header(ex, "ETag"), detail::coding_name(coding_));
+        const std::string etag = detail::tagged_etag(detail::header_view(ex, "ETag"), detail::coding_name(coding_));
         if (!etag.empty()) detail::set_header(ex, "ETag", etag, true);
         return true;
     }
@@ -84,7 +83,7 @@ private:
     static constexpr std::size_t kWholeAtOnce = 1 << 20;
 
     static std::int64_t declared_length(const Exchange& ex) {
-        const std::string value = detail::get_header(ex, "Content-Length");
+        const std::string_view value = detail::header_view(ex, "Content-Length");
         std::int64_t n = -1;
         if (std::from_chars(value.data(), value.data() + value.size(), n).ec != std::errc()) return -1;
         return n;
@@ -96,8 +95,8 @@ private:
             ex.status == 304)
             return false;
         if (size >= 0 && static_cast<std::uint64_t>(size) < o.threshold) return false;
-        if (!detail::get_header(ex, "Content-Encoding").empty()) return false;
-        if (detail::list_has_token(detail::get_header(ex, "Cache-Control"), "no-transform")) return false;
+        if (!detail::header_view(ex, "Content-Encoding").empty()) return false;
+        if (detail::list_has_token(detail::header_view(ex, "Cache-Control"), "no-transform")) return false;
         return o.filter ? o.filter(type) : !already_compressed(type);
     }
 

@@ -6,10 +6,14 @@
 namespace duplex::detail {
 
 void add_vary(Exchange& ex, std::string_view field) {
-    std::string vary = get_header(ex, "Vary");
-    if (list_has_token(vary, "*") || list_has_token(vary, field)) return;
-    if (!vary.empty()) vary.append(", ");
-    vary.append(field);
+    const std::string_view current = header_view(ex, "Vary");
+    if (current.empty()) {  // the usual case: no copy
+        set_header(ex, "Vary", field, false);
+        return;
+    }
+    if (list_has_token(current, "*") || list_has_token(current, field)) return;
+    std::string vary(current);
+    vary.append(", ").append(field);
     set_header(ex, "Vary", vary, true);
 }
 

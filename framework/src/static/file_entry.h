@@ -38,7 +38,7 @@ struct FileEntry {
     std::string_view content_headers() const noexcept { return headers_; }
     // The Content-Type value.
     std::string_view content_type() const noexcept {
-        return std::string_view(headers_).substr(not_modified_end_ + 14, headers_.size() - not_modified_end_ - 16);
+        return std::string_view(headers_).substr(type_begin_, headers_.size() - 2 - type_begin_);  // before CRLF
     }
 
 private:
@@ -46,6 +46,7 @@ private:
     std::string headers_;
     std::size_t validators_end_ = 0;
     std::size_t not_modified_end_ = 0;
+    std::size_t type_begin_ = 0;  // the Content-Type value, the last line
 };
 
 // The entry for the version `identity` of the file at `real_path` (its MIME type follows real_path's extension),
