@@ -62,7 +62,8 @@ function startServer() {
   return { child, ports };
 }
 
-// Runs fetch(url, init) in the page; returns {ok, status, body, exposed, hidden} or {error} when the browser blocked it.
+// Runs fetch(url, init) in the page; returns {ok, status, body, exposed, hidden}, or {error} when the browser
+// blocked it.
 function call(page, url, init = {}) {
   return page.evaluate(async ({ url, init }) => {
     try {

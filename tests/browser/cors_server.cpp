@@ -23,7 +23,9 @@ int main() {
     duplex::EventLoop loop;
     duplex::App page(loop), other(loop), api(loop);
     for (duplex::App* app : {&page, &other}) {
-        app->get("/", [](duplex::Request&, duplex::Response& res) { res.type("text/html; charset=utf-8").send(kPage); });
+        app->get("/", [](duplex::Request&, duplex::Response& res) {
+            res.type("text/html; charset=utf-8").send(kPage);
+        });
         if (app->listen({.host = "127.0.0.1", .port = 0}) != 0) return 1;
     }
     const std::string page_origin = "http://127.0.0.1:" + std::to_string(page.port());

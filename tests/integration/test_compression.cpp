@@ -68,7 +68,8 @@ struct Site {
                   app.get("/png", [this](duplex::Request&, duplex::Response& res) { res.type("image/png").send(big); });
                   app.get("/stream", [this](duplex::Request&, duplex::Response& res) {
                       res.type("text/plain");
-                      for (std::size_t at = 0; at < big.size(); at += 10000) res.write(std::string_view(big).substr(at, 10000));
+                      for (std::size_t at = 0; at < big.size(); at += 10000)
+                          res.write(std::string_view(big).substr(at, 10000));
                       res.end();
                   });
                   app.get("/no-transform", [this](duplex::Request&, duplex::Response& res) {
@@ -136,8 +137,9 @@ TEST_CASE("curl --compressed: each coding decodes to the bytes sent, for send, j
             CAPTURE(coding);
             CAPTURE(path);
             const std::string body_file = out.path() + "/body", head_file = out.path() + "/head";
-            auto [rc, ignored] = run_command({"curl", "-sS", "--compressed", "-H", std::string("Accept-Encoding: ") + coding,
-                                              "-D", head_file, "-o", body_file, base + path});
+            auto [rc, ignored] = run_command({"curl", "-sS", "--compressed", "-H",
+                                              std::string("Accept-Encoding: ") + coding, "-D", head_file, "-o",
+                                              body_file, base + path});
             REQUIRE(rc == 0);
             const std::string head = read_file(head_file);
             CHECK(head.find(std::string("Content-Encoding: ") + coding + "\r\n") != std::string::npos);
@@ -351,7 +353,8 @@ TEST_CASE("a coded stream its handler dropped ends without the coding's end, so 
 TEST_CASE("memory per streamed answer: what one stream's coder holds, measured over 50 of them") {
     if (!memory_figures_meaningful()) return;
     const std::string piece = text_bytes(64 * 1024, 4);
-    for (const auto coding : {duplex::detail::Coding::Gzip, duplex::detail::Coding::Deflate, duplex::detail::Coding::Brotli}) {
+    using duplex::detail::Coding;
+    for (const Coding coding : {Coding::Gzip, Coding::Deflate, Coding::Brotli}) {
         std::vector<std::unique_ptr<duplex::detail::ContentEncoder>> streams;
         std::string out;
         const std::size_t before = heap_in_use_kib();

@@ -33,7 +33,9 @@ const std::string kPreflight =
 TEST_SUITE("cors") {
 
 TEST_CASE("an allowed origin is echoed, with credentials, exposed headers and Vary: Origin") {
-    Api api({.origins = {"http://a.test", "http://b.test"}, .exposed_headers = {"X-One", "X-Two"}, .credentials = true});
+    Api api({.origins = {"http://a.test", "http://b.test"},
+             .exposed_headers = {"X-One", "X-Two"},
+             .credentials = true});
     auto r = api.request("GET", "Origin: http://b.test\r\n");
     CHECK(r.status == 200);
     CHECK(r.body == "data");

@@ -2,8 +2,9 @@
 // whichever the request's Accept-Encoding weighs highest (ties: br, gzip, deflate), for res.send / res.json /
 // res.end and for streamed answers (res.write): a stream is flushed at every write, so it keeps streaming, and
 // holds a fixed amount of coder memory however long it runs (262 KiB for gzip and deflate, 390 KiB for br at the
-// default level), with backpressure counted on the coded bytes. Static files served by serve_static after it keep their coded forms in their file cache (made once
-// per file version, best quality) and are served from `.br` / `.gz` files next to them when those exist.
+// default level), with backpressure counted on the coded bytes. Static files served by serve_static after it
+// keep their coded forms in their file cache (made once per file version, best quality) and are served from
+// `.br` / `.gz` files next to them when those exist.
 //
 // Left alone: bodies under `threshold` (a stream whose Content-Length says so), media types already compressed
 // (images but SVG, audio, video, archives, fonts woff/woff2) unless `filter` says otherwise, 206 and other
@@ -27,7 +28,8 @@ struct CompressionOptions {
     /// Bodies smaller than this are sent as they are (coding them costs more than it saves).
     std::size_t threshold = 1024;
     /// zlib's level (1-9) for gzip and deflate, brotli's quality (0-11) for br; -1: zlib 6, brotli 1 for streams
-    /// (its memory, see above) and 5 for whole bodies. Cached static files are always coded at the best level (9, 11), once.
+    /// (its memory, see above) and 5 for whole bodies. Cached static files are coded once, at the best level
+    /// (gzip 9, br 11; br 9 above 64 KiB).
     int level = -1;
     /// Whether an answer of this Content-Type ("" when none was set) may be coded; unset: everything but the
     /// already compressed types listed above.

@@ -135,7 +135,9 @@ AcceptedCodings parse_accept_encoding(std::string_view value) noexcept {
 
 Coding negotiate(const AcceptedCodings& accepted, const CodingOffer& offer) noexcept {
     if (!accepted.present || !accepted.valid) return Coding::Identity;
-    const auto weight = [&](std::int16_t listed) { return listed >= 0 ? listed : std::max<std::int16_t>(accepted.any, 0); };
+    const auto weight = [&](std::int16_t listed) {
+        return listed >= 0 ? listed : std::max<std::int16_t>(accepted.any, 0);
+    };
     // Identity competes only with a weight of its own: "gzip;q=0.2, identity;q=0.8" means identity.
     Coding best = Coding::Identity;
     std::int16_t best_q = std::max<std::int16_t>(accepted.identity, 0);

@@ -39,7 +39,8 @@ class ZlibEncoder final : public ContentEncoder {
 public:
     // Initialised in place: zlib's state points back at its z_stream, which therefore never moves.
     ZlibEncoder(Coding coding, int level)
-        : ok_(deflateInit2(&z_, zlib_level(level), Z_DEFLATED, zlib_window_bits(coding), 8, Z_DEFAULT_STRATEGY) == Z_OK) {}
+        : ok_(deflateInit2(&z_, zlib_level(level), Z_DEFLATED, zlib_window_bits(coding), 8, Z_DEFAULT_STRATEGY) ==
+              Z_OK) {}
     ~ZlibEncoder() override {
         if (ok_) deflateEnd(&z_);
     }
@@ -78,8 +79,8 @@ public:
             const bool ok = BrotliEncoderCompressStream(s_, op, &avail_in, &next_in, &avail_out, &next_out, nullptr);
             out.resize(old + room - avail_out);
             if (!ok) return false;
-            if (avail_in == 0 && avail_out > 0 && !BrotliEncoderHasMoreOutput(s_) && (!last || BrotliEncoderIsFinished(s_)))
-                break;
+            const bool drained = avail_in == 0 && avail_out > 0 && !BrotliEncoderHasMoreOutput(s_);
+            if (drained && (!last || BrotliEncoderIsFinished(s_))) break;
         }
         return true;
     }
@@ -99,7 +100,8 @@ std::unique_ptr<ContentEncoder> ContentEncoder::make(Coding coding, int level) {
     if (coding == Coding::Brotli) {
         BrotliEncoderState* s = BrotliEncoderCreateInstance(nullptr, nullptr, nullptr);
         if (!s) return nullptr;
-        BrotliEncoderSetParameter(s, BROTLI_PARAM_QUALITY, static_cast<std::uint32_t>(level < 0 ? kBrotliStreamQuality : level > 11 ? 11 : level));
+        const int quality = level < 0 ? kBrotliStreamQuality : level > 11 ? 11 : level;
+        BrotliEncoderSetParameter(s, BROTLI_PARAM_QUALITY, static_cast<std::uint32_t>(quality));
         BrotliEncoderSetParameter(s, BROTLI_PARAM_LGWIN, kBrotliStreamWindow);
         return std::make_unique<BrotliEncoder>(s);
     }

@@ -48,8 +48,8 @@ const std::string* CodedForms::get(const FileEntry& entry, std::string_view form
     if (!entry.body) return nullptr;
     Form made{std::string(form), {}};
     const std::string_view suffix = sibling_suffix(form);
-    const bool from_disk =
-        !suffix.empty() && read_sibling(entry.real_path + std::string(suffix), entry.body->size(), entry.identity, made.bytes);
+    const bool from_disk = !suffix.empty() && read_sibling(entry.real_path + std::string(suffix), entry.body->size(),
+                                                           entry.identity, made.bytes);
     if (!from_disk) {
         made.bytes.clear();
         if (!transform.make_form(*entry.body, made.bytes)) return nullptr;

@@ -111,7 +111,8 @@ TEST_CASE("long names are unknown names, not a prefix match") {
 
 TEST_CASE("10,000 codings: linear time, first mentions kept") {
     std::string value;
-    for (int i = 0; i < 10000; ++i) value.append(i % 3 ? "x-unknown-coding-" + std::to_string(i) + ";q=0.5, " : "gzip;q=0.7, ");
+    for (int i = 0; i < 10000; ++i)
+        value.append(i % 3 ? "x-unknown-coding-" + std::to_string(i) + ";q=0.5, " : "gzip;q=0.7, ");
     value.append("br");
     const auto start = std::chrono::steady_clock::now();
     AcceptedCodings a;
