@@ -5,6 +5,7 @@
 // The exact behaviour is the demo contract (shared with tests and benchmarks).
 #include "demo_options.h"
 
+#include <duplex/compression.h>
 #include <duplex/duplex.h>
 #include <duplex/static_files.h>
 
@@ -35,6 +36,9 @@ int main(int argc, char** argv) {
                   {"ws_connections", wss.connection_count()},
                   {"ws_messages", ws_messages}});
     });
+    // Compression for the page's files (br, gzip or deflate, kept coded in the file cache); after the API routes,
+    // whose answers are a few bytes, so they never meet it.
+    app.use(duplex::compression());
     app.use(duplex::serve_static(opt.static_dir));
     // API errors (invalid JSON, body too large, ...) as JSON, as the contract says.
     app.use_error("/api", [](const duplex::Error& e, duplex::Request&, duplex::Response& res, duplex::Next) {

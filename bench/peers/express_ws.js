@@ -3,6 +3,7 @@
 'use strict';
 
 const http = require('http');
+const compression = require('compression');
 const express = require('express');
 const { WebSocketServer, WebSocket } = require('ws');
 const { parseArgs, announce } = require('./args');
@@ -30,6 +31,8 @@ app.route('/api/echo')
 app.route('/api/stats')
   .get((req, res) => res.json(stats))
   .all(methodNotAllowed('GET, HEAD'));
+// Like the demo: the page's files coded (br, gzip, deflate) when the request asks for it.
+app.use(compression());
 app.use(express.static(options.staticDir));
 app.use((req, res) => res.status(404).json({ error: 'not found' }));
 app.use((err, req, res, next) => res.status(err.status || 500).json({ error: err.message }));

@@ -4,6 +4,7 @@
 'use strict';
 
 const http = require('http');
+const zlib = require('zlib');
 const procstat = require('./procstat');
 const processes = require('./processes');
 
@@ -12,6 +13,11 @@ const list = [
     unit: 'req/s', check: (body) => body.toString() === '{"hello":"bench"}' },
   { id: 'http_index', title: 'GET / (static index.html)', tool: 'wrk', path: '/', connections: 100,
     unit: 'req/s', check: (body, ctx) => body.equals(ctx.files.index) },
+  // The same index coded: from duplex's file cache (the coded form is made once), from express + compression (coded
+  // on every request). The probe must see gzip: a server answering identity fast must not score.
+  { id: 'http_index_gzip', title: 'GET / with Accept-Encoding: gzip (index.html coded)', tool: 'wrk', path: '/',
+    connections: 100, unit: 'req/s', headers: { 'Accept-Encoding': 'gzip' },
+    check: (body, ctx, res) => res.headers['content-encoding'] === 'gzip' && zlib.gunzipSync(body).equals(ctx.files.index) },
   { id: 'http_1mib', title: 'GET /big.bin (1 MiB static file)', tool: 'wrk', path: '/big.bin', connections: 10,
     unit: 'req/s', check: (body, ctx) => body.equals(ctx.files.big) },
   { id: 'ws_echo_32', title: 'WS echo, 32 B x 100 connections', tool: 'loadgen', path: '/echo', unit: 'msgs/s',
@@ -27,12 +33,12 @@ const list = [
 ];
 
 // GET once through Node's client and check the body: a server answering the wrong thing fast must not score.
-function probe(port, urlPath) {
+function probe(port, urlPath, headers = {}) {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent: false, timeout: 5000 }, (res) => {
+    const req = http.get({ host: '127.0.0.1', port, path: urlPath, headers, agent: false, timeout: 5000 }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks) }));
+      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks), headers: res.headers }));
     });
     req.on('timeout', () => req.destroy(new Error('probe timed out')));
     req.on('error', reject);
@@ -65,12 +71,14 @@ function parseWrk(output) {
 
 async function runWrk(workload, server, ctx) {
   const port = server.httpPort;
-  const answer = await probe(port, workload.path);
-  if (answer.status !== 200 || !workload.check(answer.body, ctx)) {
+  const answer = await probe(port, workload.path, workload.headers);
+  if (answer.status !== 200 || !workload.check(answer.body, ctx, answer)) {
     throw new Error(`GET ${workload.path} answered ${answer.status} with an unexpected body`);
   }
   const url = `http://127.0.0.1:${port}${workload.path}`;
-  const wrk = (seconds, extra) => processes.run('wrk', ['-t1', `-c${workload.connections}`, `-d${seconds}s`, ...extra, url],
+  const headerArgs = Object.entries(workload.headers || {}).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
+  const wrk = (seconds, extra) => processes.run('wrk', ['-t1', `-c${workload.connections}`, `-d${seconds}s`,
+    ...headerArgs, ...extra, url],
     { cpu: ctx.loadCpu, timeoutMs: (seconds + 30) * 1000 });
   // wrk takes whole seconds only.
   await wrk(Math.max(1, Math.round(ctx.warmup)), []);

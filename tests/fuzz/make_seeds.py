@@ -169,7 +169,15 @@ def client_handshake():
     write('client_handshake', 'garbage', seed(b'HTTP/1.1 1O1 x\r\n\r\n', 0, 0, 4))
 
 
+def accept_encoding():
+    # The first byte seeds the cut points; the rest is the header value.
+    write('accept_encoding', 'browser', b'\x07gzip, deflate, br, zstd')
+    write('accept_encoding', 'weights', b'\x03br;q=0.5, gzip;q=1.0, identity;q=0, *;q=0.001')
+    write('accept_encoding', 'ows', b'\x11 , ,x-gzip ;Q=0.25,, deflate\t; q=1.')
+    write('accept_encoding', 'invalid', b'\x01gzip;q=1.5')
+
+
 if __name__ == '__main__':
     for make in (http_request, url_and_router, static_resolve, ws_handshake, ws_frames, ws_inflate,
-                 client_handshake):
+                 client_handshake, accept_encoding):
         make()

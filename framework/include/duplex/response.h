@@ -20,7 +20,7 @@
 namespace duplex {
 
 class Request;
-namespace detail { struct Exchange; class FileAnswer; }
+namespace detail { struct Exchange; class FileAnswer; struct MiddlewareAccess; }
 
 /// The answer to one request: a copyable handle. See the file comment for its lifetime.
 class Response {
@@ -100,6 +100,7 @@ public:
 private:
     friend struct detail::Exchange;   // makes the handles (Exchange::response)
     friend class detail::FileAnswer;  // the static file sender's three steps below this API
+    friend struct detail::MiddlewareAccess;  // built-in middleware: body transform, Vary, before-head hook
     explicit Response(std::shared_ptr<detail::Exchange> ex);
     std::shared_ptr<detail::Exchange> ex_;
 };

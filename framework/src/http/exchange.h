@@ -8,6 +8,7 @@
 
 #include "duplex/request.h"
 #include "duplex/response.h"
+#include "http/body_transform.h"
 
 #include <cstdint>
 #include <functional>
@@ -36,6 +37,7 @@ struct Exchange {
     bool queued = false;             // in the session's pipeline
     std::function<void()> on_drain;
     std::function<void(bool)> on_finish;
+    std::unique_ptr<BodyTransform> transform;  // set by a middleware (compression); null on the usual path
 
     // Ready for the next request on the same connection; keeps buffer capacity.
     void reset();

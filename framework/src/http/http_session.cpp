@@ -21,6 +21,7 @@ void Exchange::reset() {
     keep_alive = true;
     on_drain = nullptr;
     on_finish = nullptr;
+    transform.reset();
 }
 
 HttpSession::HttpSession(Socket& socket, HttpHost& host)

@@ -41,6 +41,7 @@ Response::~Response() {
         // "0\r\n\r\n" would tell the client the truncated body is complete.
         ex.close_after = true;
         ex.chunked = false;
+        ex.transform.reset();  // nor a coding's end (a gzip trailer says the same)
         detail::end_response(ex);
     } else {
         detail::send_error(ex, 500, "Internal Server Error\n", false);

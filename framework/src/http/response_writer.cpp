@@ -4,6 +4,7 @@
 #include "http/http_session.h"
 #include "http/http_tokens.h"
 #include "http/status_text.h"
+#include "util/buffer_capacity.h"
 
 #include <algorithm>
 #include <charconv>
@@ -105,6 +106,24 @@ void write_head(Exchange& ex, std::string& out, std::int64_t content_length) {
 
 bool live(const Exchange& ex) { return ex.session && !ex.finished; }
 
+// The head of a streamed answer: a transform installed on the exchange takes the body or is dropped first.
+void write_stream_head(Exchange& ex, std::string& out) {
+    if (ex.transform && !ex.transform->begin(ex, -1)) ex.transform.reset();
+    write_head(ex, out, -1);
+}
+
+// A whole body through the exchange's transform, when it takes it: true once the response is sent.
+bool send_transformed(Exchange& ex, std::string_view body) {
+    std::unique_ptr<BodyTransform> t = std::move(ex.transform);  // the send below must not run it again
+    if (!t->begin(ex, static_cast<std::int64_t>(body.size()))) return false;
+    thread_local std::string coded;  // kept between answers, like Response::json's buffer
+    coded.clear();
+    t->apply(body, true, coded);
+    send_whole(ex, coded);
+    release_if_over(coded, scratch_keep_bytes);
+    return true;
+}
+
 void finish(Exchange& ex) {
     ex.finished = true;
     ex.session->finished(ex);
@@ -137,17 +156,24 @@ void set_header_block(Exchange& ex, std::string_view block) {
     ex.head.append(block);
 }
 
-std::string get_header(const Exchange& ex, std::string_view name) {
-    std::string result;
+void remove_header(Exchange& ex, std::string_view name) {
+    if (!ex.headers_sent) erase_lines(ex.head, name);
+}
+
+std::string_view header_view(const Exchange& ex, std::string_view name) {
+    std::string_view result;
     for_each_line(ex.head, name, [&](std::size_t, std::size_t, std::string_view v) {
-        result.assign(v);
+        result = v;
         return false;
     });
     return result;
 }
 
+std::string get_header(const Exchange& ex, std::string_view name) { return std::string(header_view(ex, name)); }
+
 void send_whole(Exchange& ex, std::string_view body) {
     if (!live(ex)) return;
+    if (ex.transform && !ex.headers_sent && send_transformed(ex, body)) return;
     HttpSession& s = *ex.session;
     std::string& out = s.sink(ex);
     if (!ex.headers_sent) {
@@ -170,7 +196,13 @@ SendResult write_chunk(Exchange& ex, std::string_view chunk) {
     if (!live(ex)) return SendResult::Closed;
     HttpSession& s = *ex.session;
     std::string& out = s.sink(ex);
-    if (!ex.headers_sent) write_head(ex, out, -1);
+    if (!ex.headers_sent) write_stream_head(ex, out);
+    if (ex.transform && !chunk.empty()) {
+        thread_local std::string coded;
+        coded.clear();
+        ex.transform->apply(chunk, false, coded);
+        chunk = coded;  // valid until the next chunk on this thread; appended to `out` below
+    }
     if (!chunk.empty() && has_body_status(ex.status) && !ex.head_only) {
         if (ex.chunked) {
             append_hex(out, chunk.size());
@@ -190,10 +222,10 @@ std::size_t write_body_now(Exchange& ex, std::string_view bytes) {
     if (!live(ex)) return 0;
     HttpSession& s = *ex.session;
     if (!ex.headers_sent) {
-        write_head(ex, s.sink(ex), -1);
+        write_stream_head(ex, s.sink(ex));
         s.commit(ex);
     }
-    if (ex.chunked || ex.head_only || !has_body_status(ex.status)) return 0;
+    if (ex.transform || ex.chunked || ex.head_only || !has_body_status(ex.status)) return 0;
     const std::size_t n = s.write_now(ex, bytes);
     ex.body_bytes += n;
     return n;
@@ -204,6 +236,13 @@ void end_response(Exchange& ex) {
     if (!ex.headers_sent) {
         send_whole(ex, {});
         return;
+    }
+    if (ex.transform) {  // the coding's last bytes, as a chunk of their own
+        std::unique_ptr<BodyTransform> t = std::move(ex.transform);
+        std::string tail;
+        t->apply({}, true, tail);
+        write_chunk(ex, tail);
+        if (!live(ex)) return;
     }
     HttpSession& s = *ex.session;
     if (ex.chunked) {

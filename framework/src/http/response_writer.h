@@ -16,6 +16,10 @@ namespace duplex::detail {
 // Header block edits; return false (and change nothing) for names/values that would inject CR/LF.
 bool set_header(Exchange& ex, std::string_view name, std::string_view value, bool replace);
 std::string get_header(const Exchange& ex, std::string_view name);
+// The same without a copy: a view into the header block, valid until the next header edit.
+std::string_view header_view(const Exchange& ex, std::string_view name);
+// Removes every line of the header `name` (before the head is sent).
+void remove_header(Exchange& ex, std::string_view name);
 // Header lines the framework built itself ("Name: value\r\n" each, valid by construction, no name twice): the
 // same as set_header(..., true) line by line without re-checking them, and a single append when no header was
 // set before (the usual case, e.g. static files with their ready-made lines).

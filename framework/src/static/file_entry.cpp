@@ -33,7 +33,9 @@ FileEntry make_entry(std::string real_path, std::string check_path, const FileId
     entry.validators_end_ = h.size();
     append_line(h, "Accept-Ranges", "bytes");
     entry.not_modified_end_ = h.size();
-    append_line(h, "Content-Type", content_type_for(real_path));
+    h.append("Content-Type: ");
+    entry.type_begin_ = h.size();
+    h.append(content_type_for(real_path)).append("\r\n");
 
     entry.real_path = std::move(real_path);
     entry.check_path = std::move(check_path);

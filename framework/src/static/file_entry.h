@@ -6,6 +6,7 @@
 // is done.
 // Threads: any; the functions make blocking syscalls (stat, open, read) like the rest of static file serving.
 
+#include "static/coded_forms.h"
 #include "static/file_identity.h"
 
 #include <chrono>
@@ -24,6 +25,9 @@ struct FileEntry {
     std::string etag;
     std::time_t last_modified = 0;    // the seconds stated in Last-Modified
     std::optional<std::string> body;  // the whole file, when it is kept in memory (see load_body)
+    // Coded forms of `body` (compression), made on demand: the one part that changes after the entry is shared,
+    // only ever on the thread that owns the cache holding it (coded_forms.h).
+    mutable CodedForms coded;
 
     // "Name: value\r\n" lines for each kind of answer, all prefixes of one string.
     // 412 and 416: Cache-Control, Last-Modified, ETag.
@@ -32,12 +36,17 @@ struct FileEntry {
     std::string_view not_modified_headers() const noexcept { return {headers_.data(), not_modified_end_}; }
     // 200 and 206: the validators, Accept-Ranges and Content-Type.
     std::string_view content_headers() const noexcept { return headers_; }
+    // The Content-Type value.
+    std::string_view content_type() const noexcept {
+        return std::string_view(headers_).substr(type_begin_, headers_.size() - 2 - type_begin_);  // before CRLF
+    }
 
 private:
     friend FileEntry make_entry(std::string, std::string, const FileIdentity&, std::chrono::seconds);
     std::string headers_;
     std::size_t validators_end_ = 0;
     std::size_t not_modified_end_ = 0;
+    std::size_t type_begin_ = 0;  // the Content-Type value, the last line
 };
 
 // The entry for the version `identity` of the file at `real_path` (its MIME type follows real_path's extension),

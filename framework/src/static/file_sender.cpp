@@ -1,6 +1,8 @@
 #include "static/file_sender.h"
 
+#include "http/body_transform.h"
 #include "http/file_answer.h"
+#include "http/middleware_access.h"
 #include "http/http_tokens.h"
 #include "static/conditional.h"
 #include "static/file_identity.h"
@@ -119,25 +121,51 @@ RequestConditions conditions_of(const Request& req, std::string (&joined)[2]) {
     return c;
 }
 
+// The form a body transform on the exchange (compression) would make of this file's whole body, unless a Range
+// asks for a part of it (206 answers are never coded): it is validated with its own ETag, and kept with the
+// entry when the body is in memory. "" otherwise.
+std::string_view coded_form(const Request& req, const Exchange& ex, const FileEntry& f) {
+    if (!ex.transform || req.has_header("range")) return {};
+    return ex.transform->form_for(ex, f.content_type(), f.identity.size);
+}
+
+// Sends the kept coded form of the file, with the headers the transform sets for it; false when the form cannot
+// be had, e.g. the body is not in memory (it then goes through the transform as it is sent).
+bool send_coded(Response& res, Exchange& ex, const FileEntry& f, std::string_view form) {
+    const std::string* coded = f.coded.get(f, form, *ex.transform);
+    if (!coded) return false;
+    std::unique_ptr<BodyTransform> t = std::move(ex.transform);  // the bytes are coded already
+    if (!t->begin(ex, static_cast<std::int64_t>(f.identity.size))) return false;
+    FileAnswer::send_whole(res, *coded);
+    return true;
+}
+
 }  // namespace
 
 void send_file(Request& req, Response res, std::shared_ptr<const FileEntry> file) {
     const FileEntry& f = *file;
+    Exchange& ex = MiddlewareAccess::exchange(res);
+    const std::string_view form = coded_form(req, ex, f);
+    const std::string form_etag = form.empty() ? std::string() : tagged_etag(f.etag, form);
     std::string joined[2];
-    const ServeDecision d = decide_serve({f.identity.size, f.last_modified, f.etag}, conditions_of(req, joined));
+    const ServeDecision d = decide_serve({f.identity.size, f.last_modified, form.empty() ? f.etag : form_etag},
+                                         conditions_of(req, joined));
     res.status(d.status);
     if (d.status == 304) {
         FileAnswer::set_headers(res, f.not_modified_headers());
+        if (!form.empty()) res.set("ETag", form_etag);
         res.end();
         return;
     }
     if (d.status == 412 || d.status == 416) {
         FileAnswer::set_headers(res, f.validator_headers());
+        if (!form.empty()) res.set("ETag", form_etag);
         if (!d.content_range().empty()) res.set("Content-Range", d.content_range());
         res.send(d.status == 412 ? "Precondition Failed\n" : "Range Not Satisfiable\n");
         return;
     }
     FileAnswer::set_headers(res, f.content_headers());
+    if (!form.empty() && send_coded(res, ex, f, form)) return;
     if (d.status == 206) res.set("Content-Range", d.content_range());
     if (f.body && d.length <= kChunk) {  // one piece, Content-Length from its size (and no bytes for HEAD)
         FileAnswer::send_whole(res, std::string_view(*f.body).substr(static_cast<std::size_t>(d.offset),

@@ -75,11 +75,13 @@ TEST_CASE("make_entry: validators and header lines, each answer's set a prefix o
     CHECK(e.not_modified_headers() == std::string(e.validator_headers()) + "Accept-Ranges: bytes\r\n");
     CHECK(e.content_headers() ==
           std::string(e.not_modified_headers()) + "Content-Type: text/html; charset=utf-8\r\n");
+    CHECK(e.content_type() == "text/html; charset=utf-8");
     CHECK_FALSE(e.body);
 
     const FileEntry plain = make_entry("/srv/www/blob", "/srv/www/blob", id, std::chrono::seconds(0));
     CHECK(plain.validator_headers().starts_with("Cache-Control: public, max-age=0\r\n"));
     CHECK(plain.content_headers().ends_with("Content-Type: application/octet-stream\r\n"));
+    CHECK(plain.content_type() == "application/octet-stream");
 }
 
 TEST_CASE("load_body reads the version described; open_current opens it") {

@@ -1,0 +1,58 @@
+// BodyTransform: a rewrite of a response body on its way out (a content coding), installed on an Exchange by a
+// middleware before the head is written. The response writer asks it once, right before serializing the head,
+// whether it takes the body (begin), then hands it every body byte (apply). An Exchange without one pays a single
+// null check.
+//
+// Lifetime: owned by the Exchange (unique_ptr), dropped when it declines, when the body has ended, and when the
+// exchange is reset for the next request. Threads: loop thread only, like the Exchange.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace duplex::detail {
+
+struct Exchange;
+
+class BodyTransform {
+public:
+    virtual ~BodyTransform() = default;
+
+    /// Called once, right before the head is serialized, while headers can still change (set_header on `ex`).
+    /// `body_size` is the whole body's size (send, json, end), or -1 for a stream (a Content-Length the handler
+    /// set is in ex.head). Returns true to take the body: the transform then removes any Content-Length and sets
+    /// its own headers; false lets the body pass unchanged and drops the transform.
+    virtual bool begin(Exchange& ex, std::int64_t body_size) = 0;
+
+    /// Appends what `in` becomes to `out`. `last`: the body ends here (`in` may be empty). What a call appends
+    /// is complete for the bytes given so far, so a streamed body keeps streaming.
+    virtual void apply(std::string_view in, bool last, std::string& out) = 0;
+
+    /// For bodies that are sent again and again unchanged (cached static files), so their sender can keep the
+    /// transformed form: a short name for the form begin() would choose for a whole body of `size` bytes of
+    /// `content_type` on this exchange (e.g. "br"), or "" when it would leave such a body alone.
+    virtual std::string_view form_for(const Exchange& ex, std::string_view content_type, std::uint64_t size) const {
+        (void)ex, (void)content_type, (void)size;
+        return {};
+    }
+
+    /// Appends to `out` the form form_for() named of the whole `body`, made to be kept (so at the transform's
+    /// best, however long that takes once). False when the transform makes no such form.
+    virtual bool make_form(std::string_view body, std::string& out) const {
+        (void)body, (void)out;
+        return false;
+    }
+};
+
+/// The entity tag of a transformed form of the representation tagged `etag`: the form's name appended inside the
+/// quotes (W/"1f-18c" -> W/"1f-18c-br", "abc" -> "abc-br"), so each form validates on its own and caches never
+/// mix them. An empty or malformed `etag` gives "".
+inline std::string tagged_etag(std::string_view etag, std::string_view form) {
+    if (etag.size() < 2 || etag.back() != '"') return {};
+    std::string out(etag.substr(0, etag.size() - 1));
+    out.append("-").append(form).push_back('"');
+    return out;
+}
+
+}  // namespace duplex::detail
