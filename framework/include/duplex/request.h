@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,7 +18,7 @@
 
 namespace duplex {
 
-namespace detail { class RequestParser; class HttpSession; struct Exchange; class RouterWalk; }
+namespace detail { class RequestParser; class HttpSession; struct Exchange; class RouterWalk; struct SessionState; struct SessionAccess; }
 
 class Request {
 public:
@@ -55,6 +56,20 @@ public:
     const nlohmann::json& json() const;
     void set_json(nlohmann::json value) { json_ = std::move(value); has_json_ = true; }
 
+    // Cookies of every Cookie line, in order, parsed on first use (rules and bounds: duplex/cookies.h).
+    std::optional<std::string_view> cookie(std::string_view name) const;
+    const Pairs& cookies() const;
+
+    // Fields of an application/x-www-form-urlencoded body parsed by body::urlencoded(), in order, repeated names
+    // kept; form(name) is the first. Empty (nullopt) when that middleware did not parse this request's body.
+    std::optional<std::string_view> form(std::string_view name) const;
+    const Pairs& form_params() const { return form_; }
+    void set_form(Pairs fields) { form_ = std::move(fields); }
+
+    // The session data of duplex::session() (duplex/session.h), an object; changes are saved with the response.
+    // Throws duplex::Error(500) when no session middleware ran for this request.
+    nlohmann::json& session();
+
     // The peer's "ip:port".
     const std::string& remote_address() const { return remote_; }
 
@@ -67,6 +82,7 @@ private:
     friend class detail::RouterWalk;
     friend class detail::HttpSession;
     friend class Router;
+    friend struct detail::SessionAccess;
     struct HeaderSpan {
         std::uint32_t name_off, name_len, value_off, value_len;
     };
@@ -92,6 +108,10 @@ private:
     nlohmann::json json_;
     bool has_json_ = false;
     std::string remote_;
+    mutable Pairs cookies_;
+    mutable bool cookies_parsed_ = false;
+    Pairs form_;
+    std::shared_ptr<detail::SessionState> session_;  // set by the session middleware
 };
 
 }  // namespace duplex

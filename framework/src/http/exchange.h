@@ -34,6 +34,7 @@ struct Exchange {
     bool queued = false;             // in the session's pipeline
     std::function<void()> on_drain;
     std::function<void(bool)> on_finish;
+    std::function<void()> before_head;  // runs once right before the head is written (detail::on_headers)
 
     // Ready for the next request on the same connection; keeps buffer capacity.
     void reset();

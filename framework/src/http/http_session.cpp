@@ -22,6 +22,7 @@ void Exchange::reset() {
     keep_alive = true;
     on_drain = nullptr;
     on_finish = nullptr;
+    before_head = nullptr;
 }
 
 HttpSession::HttpSession(Socket& socket, HttpHost& host)

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <utility>
 
 namespace duplex::detail {
 
@@ -60,6 +61,7 @@ void append_hex(std::string& out, std::uint64_t n) {
 
 // The status line and headers. content_length < 0: streamed (chunked, or close-delimited on HTTP/1.0).
 void write_head(Exchange& ex, std::string& out, std::int64_t content_length) {
+    if (ex.before_head) std::exchange(ex.before_head, nullptr)();
     HttpSession& s = *ex.session;
     bool user_close = false;
     bool user_connection = false;
@@ -110,6 +112,18 @@ void finish(Exchange& ex) {
 }
 
 }  // namespace
+
+void on_headers(Exchange& ex, std::function<void()> fn) {
+    if (ex.headers_sent || !fn) return;
+    if (!ex.before_head) {
+        ex.before_head = std::move(fn);
+        return;
+    }
+    ex.before_head = [later = std::move(fn), earlier = std::move(ex.before_head)] {
+        later();
+        earlier();
+    };
+}
 
 bool set_header(Exchange& ex, std::string_view name, std::string_view value, bool replace) {
     // Names must be tokens and values field-values (RFC 9110 5.5): no CR/LF/NUL or other control byte can

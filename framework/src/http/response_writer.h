@@ -8,6 +8,7 @@
 #include "duplex/error.h"
 #include "http/exchange.h"
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -20,6 +21,10 @@ std::string get_header(const Exchange& ex, std::string_view name);
 // same as set_header(..., true) line by line without re-checking them, and a single append when no header was
 // set before (the usual case, e.g. static files with their ready-made lines).
 void set_header_block(Exchange& ex, std::string_view block);
+
+// Runs fn once, right before the status line and headers are written, while headers can still be set (a session's
+// Set-Cookie). Several run in reverse order of registration. fn must not throw and must not send or end the response.
+void on_headers(Exchange& ex, std::function<void()> fn);
 
 // Whole body: head with Content-Length, then the body (not for HEAD / 1xx / 204 / 304); finishes.
 void send_whole(Exchange& ex, std::string_view body);

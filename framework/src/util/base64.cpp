@@ -46,6 +46,16 @@ void base64_encode(std::string_view bytes, std::string& out) {
     out += '=';
 }
 
+void base64url_encode(std::string_view bytes, std::string& out) {
+    const std::size_t start = out.size();
+    base64_encode(bytes, out);
+    while (out.size() > start && out.back() == '=') out.pop_back();
+    for (std::size_t i = start; i < out.size(); ++i) {
+        if (out[i] == '+') out[i] = '-';
+        else if (out[i] == '/') out[i] = '_';
+    }
+}
+
 bool base64_decode(std::string_view text, std::string& out) {
     if (text.size() % 4 != 0) return false;
     const std::size_t original_size = out.size();

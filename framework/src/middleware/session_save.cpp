@@ -1,0 +1,87 @@
+#include "middleware/session_save.h"
+
+#include "cookies/cookie_header.h"
+#include "http/response_writer.h"
+#include "middleware/session_state.h"
+#include "util/base64.h"
+#include "util/random.h"
+
+#include <array>
+#include <cstdio>
+#include <stdexcept>
+
+namespace duplex::detail {
+namespace {
+
+// duplex serves no TLS yet, so no request comes over it; the TLS listener will answer this from the connection.
+bool came_over_tls(const Request&) { return false; }
+
+std::string new_session_id() {
+    std::array<unsigned char, 32> bytes{};
+    if (!fill_random(bytes.data(), bytes.size())) throw std::runtime_error("CSPRNG failed");
+    std::string id;
+    base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), id);
+    return id;
+}
+
+bool is_empty(const nlohmann::json& data) { return data.is_null() || (data.is_object() && data.empty()); }
+
+void report(bool ok) {
+    if (!ok) std::fprintf(stderr, "duplex: the session store failed to save a session\n");
+}
+
+CookieOptions cookie_for(const SessionState& st, const Request& req) {
+    const SessionOptions& o = st.config->options;
+    CookieOptions cookie = st.config->cookie;
+    cookie.secure = o.secure == SecureCookie::Always ||
+                    (o.secure == SecureCookie::Auto && (o.is_secure ? o.is_secure(req) : came_over_tls(req)));
+    return cookie;
+}
+
+void send_cookie(Exchange& ex, const SessionState& st, std::string_view signed_id) {
+    set_header(ex, "Set-Cookie", format_set_cookie(st.config->options.cookie_name, signed_id, cookie_for(st, ex.req)),
+               false);
+}
+
+void clear_cookie(Exchange& ex, const SessionState& st) {
+    set_header(ex, "Set-Cookie", format_clear_cookie(st.config->options.cookie_name, cookie_for(st, ex.req)), false);
+}
+
+void save(Exchange& ex, SessionState& st) {
+    const SessionOptions& o = st.config->options;
+    if (st.loaded) {  // a session the store holds
+        const bool changed = st.accessed && st.data != *st.loaded;
+        if (changed && is_empty(st.data)) {
+            st.forget_stored(report);
+            clear_cookie(ex, st);
+            return;
+        }
+        if (changed) o.store->set(st.id, st.data, o.max_age, report);
+        else o.store->touch(st.id, o.max_age, report);
+        // The value the client sent is still the right one: re-sending it needs no new signature.
+        if (o.rolling) send_cookie(ex, st, st.client_cookie);
+        return;
+    }
+    if (st.accessed && !is_empty(st.data)) {  // a new session (or a regenerated one) that holds something
+        if (st.id.empty()) st.id = new_session_id();
+        o.store->set(st.id, st.data, o.max_age, report);
+        send_cookie(ex, st, st.config->signer.sign(st.id));
+        return;
+    }
+    // Destroyed, or the client's cookie named no live session (tampered, expired, forgotten): clear it.
+    if (st.clear_cookie || st.sent_cookie) clear_cookie(ex, st);
+}
+
+}  // namespace
+
+void save_session(Exchange& ex) noexcept {
+    try {
+        if (SessionState* st = SessionAccess::state(ex.req)) save(ex, *st);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "duplex: session not saved: %s\n", e.what());
+    } catch (...) {
+        std::fprintf(stderr, "duplex: session not saved\n");
+    }
+}
+
+}  // namespace duplex::detail

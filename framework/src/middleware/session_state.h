@@ -1,0 +1,42 @@
+#pragma once
+// The per-request state of the session middleware, owned by the Request (Request::session_) from the middleware
+// until the request is cleared. Threads: the request's loop thread.
+
+#include "duplex/cookies.h"
+#include "duplex/request.h"
+#include "duplex/session.h"
+
+#include <memory>
+#include <string>
+
+namespace duplex::detail {
+
+// What one session middleware was built with, shared by its requests.
+struct SessionConfig {
+    SessionOptions options;
+    CookieSigner signer;
+    CookieOptions cookie;  // the attributes of the session cookie but Secure
+};
+
+struct SessionState {
+    std::shared_ptr<const SessionConfig> config;
+    std::string id;                 // "" until a new session is given one
+    std::string client_cookie;      // the signed value the client sent, when it held this live session
+    SessionStore::Data loaded;      // the stored data; null for a new session
+    nlohmann::json data;            // the data handed to the application, once it asked for it
+    bool accessed = false;          // `data` is a copy of `loaded` (or a new object)
+    bool sent_cookie = false;       // the client sent a cookie of this name, valid or not
+    bool clear_cookie = false;      // destroyed: clear the cookie unless a new session is saved
+
+    nlohmann::json& access();
+    // The session becomes a new one; its data and id are dropped, the old id destroyed in the store.
+    void forget_stored(std::function<void(bool)> done);
+};
+
+// The Request's session slot, for the middleware and the functions of session.h.
+struct SessionAccess {
+    static std::shared_ptr<SessionState>& slot(Request& req) noexcept { return req.session_; }
+    static SessionState* state(const Request& req) noexcept { return req.session_.get(); }
+};
+
+}  // namespace duplex::detail
