@@ -120,7 +120,7 @@ void regenerate_session(Request& req, std::function<void(bool ok)> done = {});
 /// (unless new data is put in the session before the response's head is written: that starts a new session).
 void destroy_session(Request& req, std::function<void(bool ok)> done = {});
 
-/// The session's id ("" for a new session that has not been given one yet).
+/// The session's id; a new session gets its id here if it has none yet (it is stored only once it holds data).
 std::string session_id(const Request& req);
 
 }  // namespace duplex

@@ -6,6 +6,10 @@
 #include "http/response_writer.h"
 #include "middleware/session_save.h"
 #include "middleware/session_state.h"
+#include "util/base64.h"
+#include "util/random.h"
+
+#include <array>
 
 #include <stdexcept>
 
@@ -56,6 +60,15 @@ nlohmann::json& SessionState::access() {
         accessed = true;
     }
     return data;
+}
+
+const std::string& SessionState::ensure_id() {
+    if (id.empty()) {
+        std::array<unsigned char, 32> bytes{};
+        if (!fill_random(bytes.data(), bytes.size())) throw Error(500, "the CSPRNG failed");
+        base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), id);
+    }
+    return id;
 }
 
 void SessionState::forget_stored(std::function<void(bool)> done) {
@@ -117,6 +130,7 @@ void regenerate_session(Request& req, std::function<void(bool ok)> done) {
     SessionState& st = state_of(req);
     st.access();
     st.forget_stored(std::move(done));
+    st.ensure_id();
 }
 
 void destroy_session(Request& req, std::function<void(bool ok)> done) {
@@ -127,6 +141,6 @@ void destroy_session(Request& req, std::function<void(bool ok)> done) {
     st.forget_stored(std::move(done));
 }
 
-std::string session_id(const Request& req) { return state_of(req).id; }
+std::string session_id(const Request& req) { return state_of(req).ensure_id(); }
 
 }  // namespace duplex

@@ -3,10 +3,6 @@
 #include "cookies/cookie_header.h"
 #include "http/response_writer.h"
 #include "middleware/session_state.h"
-#include "util/base64.h"
-#include "util/random.h"
-
-#include <array>
 #include <cstdio>
 #include <stdexcept>
 
@@ -15,14 +11,6 @@ namespace {
 
 // duplex serves no TLS yet, so no request comes over it; the TLS listener will answer this from the connection.
 bool came_over_tls(const Request&) { return false; }
-
-std::string new_session_id() {
-    std::array<unsigned char, 32> bytes{};
-    if (!fill_random(bytes.data(), bytes.size())) throw std::runtime_error("CSPRNG failed");
-    std::string id;
-    base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), id);
-    return id;
-}
 
 bool is_empty(const nlohmann::json& data) { return data.is_null() || (data.is_object() && data.empty()); }
 
@@ -63,8 +51,7 @@ void save(Exchange& ex, SessionState& st) {
         return;
     }
     if (st.accessed && !is_empty(st.data)) {  // a new session (or a regenerated one) that holds something
-        if (st.id.empty()) st.id = new_session_id();
-        o.store->set(st.id, st.data, o.max_age, report);
+        o.store->set(st.ensure_id(), st.data, o.max_age, report);
         send_cookie(ex, st, st.config->signer.sign(st.id));
         return;
     }

@@ -29,6 +29,8 @@ struct SessionState {
     bool clear_cookie = false;      // destroyed: clear the cookie unless a new session is saved
 
     nlohmann::json& access();
+    // The id, made now (32 CSPRNG bytes in base64url) for a session that has none yet.
+    const std::string& ensure_id();
     // The session becomes a new one; its data and id are dropped, the old id destroyed in the store.
     void forget_stored(std::function<void(bool)> done);
 };
