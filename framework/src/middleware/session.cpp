@@ -137,7 +137,6 @@ void destroy_session(Request& req, std::function<void(bool ok)> done) {
     SessionState& st = state_of(req);
     st.data = nlohmann::json::object();
     st.accessed = true;
-    st.clear_cookie = true;
     st.forget_stored(std::move(done));
 }
 

@@ -55,8 +55,9 @@ void save(Exchange& ex, SessionState& st) {
         send_cookie(ex, st, st.config->signer.sign(st.id));
         return;
     }
-    // Destroyed, or the client's cookie named no live session (tampered, expired, forgotten): clear it.
-    if (st.clear_cookie || st.sent_cookie) clear_cookie(ex, st);
+    // Destroyed, or the client's cookie named no live session (tampered, expired, forgotten): clear it. A client
+    // that sent none gets nothing (a cross-site form that its browser sent without the cookie clears nothing).
+    if (st.sent_cookie) clear_cookie(ex, st);
 }
 
 }  // namespace

@@ -26,7 +26,6 @@ struct SessionState {
     nlohmann::json data;            // the data handed to the application, once it asked for it
     bool accessed = false;          // `data` is a copy of `loaded` (or a new object)
     bool sent_cookie = false;       // the client sent a cookie of this name, valid or not
-    bool clear_cookie = false;      // destroyed: clear the cookie unless a new session is saved
 
     nlohmann::json& access();
     // The id, made now (32 CSPRNG bytes in base64url) for a session that has none yet.
