@@ -96,8 +96,9 @@ struct SessionOptions {
     std::string cookie_name = "duplex.sid";
     /// Idle lifetime: the store's expiry and the cookie's Max-Age, both renewed by every request (rolling expiry).
     std::chrono::seconds max_age = std::chrono::hours(24);
-    /// Re-send the cookie on every response so that its Max-Age rolls too. Off: the cookie is sent when a session
-    /// is created or gets a new id, and the browser drops it max_age after that.
+    /// Re-send the cookie on every response so that its Max-Age rolls too. Off: the cookie is sent only when a
+    /// session is created or gets a new id, without Max-Age (a cookie the browser keeps until it closes); the store
+    /// still forgets the session max_age after its last request.
     bool rolling = true;
     std::string path = "/";
     std::string domain;

@@ -139,6 +139,13 @@ bool set_header(Exchange& ex, std::string_view name, std::string_view value, boo
     return true;
 }
 
+void append_header_line(Exchange& ex, std::string_view name, std::initializer_list<std::string_view> value_parts) {
+    if (ex.headers_sent) return;
+    ex.head.append(name).append(": ");
+    for (const std::string_view part : value_parts) ex.head.append(part);
+    ex.head.append("\r\n");
+}
+
 void set_header_block(Exchange& ex, std::string_view block) {
     if (ex.headers_sent) return;
     std::size_t pos = 0;

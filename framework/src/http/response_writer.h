@@ -9,6 +9,7 @@
 #include "http/exchange.h"
 
 #include <functional>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -17,6 +18,9 @@ namespace duplex::detail {
 // Header block edits; return false (and change nothing) for names/values that would inject CR/LF.
 bool set_header(Exchange& ex, std::string_view name, std::string_view value, bool replace);
 std::string get_header(const Exchange& ex, std::string_view name);
+// Appends one header line whose name and value parts the framework built itself (valid by construction: a token,
+// no control bytes), without re-checking them; another line of the same name stays. Nothing once the head is sent.
+void append_header_line(Exchange& ex, std::string_view name, std::initializer_list<std::string_view> value_parts);
 // Header lines the framework built itself ("Name: value\r\n" each, valid by construction, no name twice): the
 // same as set_header(..., true) line by line without re-checking them, and a single append when no header was
 // set before (the usual case, e.g. static files with their ready-made lines).

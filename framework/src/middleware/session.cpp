@@ -39,13 +39,19 @@ std::shared_ptr<const detail::SessionConfig> make_config(SessionOptions options)
     if (options.secrets.empty()) throw std::invalid_argument("duplex::session needs at least one secret");
     if (!options.store) options.store = std::make_shared<MemoryStore>();
     CookieSigner signer(options.secrets);
-    CookieOptions cookie{.path = options.path, .domain = options.domain, .http_only = true,
-                         .same_site = options.same_site};
-    if (options.rolling) cookie.max_age = options.max_age;
-    // A bad name, path or domain throws here rather than on the first response.
-    (void)detail::format_set_cookie(options.cookie_name, "", cookie);
-    return std::make_shared<const detail::SessionConfig>(
-        detail::SessionConfig{std::move(options), std::move(signer), std::move(cookie)});
+    auto config =
+        std::make_shared<detail::SessionConfig>(detail::SessionConfig{std::move(options), std::move(signer), {}, {}});
+    const SessionOptions& o = config->options;
+    CookieOptions cookie{.path = o.path, .domain = o.domain, .http_only = true, .same_site = o.same_site};
+    if (o.rolling) cookie.max_age = o.max_age;
+    for (const bool secure : {false, true}) {
+        cookie.secure = secure;
+        // A bad name, path or domain throws here rather than on the first response.
+        config->cookie_attributes[secure] =
+            detail::format_set_cookie(o.cookie_name, "", cookie).substr(o.cookie_name.size() + 1);
+        config->clear_value[secure] = detail::format_clear_cookie(o.cookie_name, cookie);
+    }
+    return config;
 }
 
 }  // namespace
@@ -75,7 +81,7 @@ void SessionState::forget_stored(std::function<void(bool)> done) {
     const std::string old_id = std::move(id);
     id.clear();
     loaded = nullptr;
-    client_cookie.clear();
+    client_cookie = {};
     if (old_id.empty()) {
         if (done) done(true);
         return;
@@ -110,16 +116,19 @@ Middleware session(SessionOptions options) {
             next();
             return;
         }
-        config->options.store->get(std::string(*id), [st = slot, id = std::string(*id), raw = std::string(*cookie),
-                                                      next](bool ok, SessionStore::Data data) {
+        // The id and the client's cookie go in first; a store that does not know the id leaves a new session.
+        slot->id.assign(*id);
+        slot->client_cookie = *cookie;
+        config->options.store->get(slot->id, [st = slot, next](bool ok, SessionStore::Data data) {
             if (!ok) {
                 next(Error(500, "session store failed"));
                 return;
             }
             if (data) {
-                st->id = id;
-                st->client_cookie = raw;
                 st->loaded = std::move(data);
+            } else {
+                st->id.clear();
+                st->client_cookie = {};
             }
             next();
         });

@@ -1,6 +1,5 @@
 #include "middleware/session_save.h"
 
-#include "cookies/cookie_header.h"
 #include "http/response_writer.h"
 #include "middleware/session_state.h"
 #include <cstdio>
@@ -18,21 +17,20 @@ void report(bool ok) {
     if (!ok) std::fprintf(stderr, "duplex: the session store failed to save a session\n");
 }
 
-CookieOptions cookie_for(const SessionState& st, const Request& req) {
+bool secure_cookie(const SessionState& st, const Request& req) {
     const SessionOptions& o = st.config->options;
-    CookieOptions cookie = st.config->cookie;
-    cookie.secure = o.secure == SecureCookie::Always ||
-                    (o.secure == SecureCookie::Auto && (o.is_secure ? o.is_secure(req) : came_over_tls(req)));
-    return cookie;
+    return o.secure == SecureCookie::Always ||
+           (o.secure == SecureCookie::Auto && (o.is_secure ? o.is_secure(req) : came_over_tls(req)));
 }
 
+// The signed id is base64url and '.' (signed here, or the client's value whose signature matched): nothing to encode.
 void send_cookie(Exchange& ex, const SessionState& st, std::string_view signed_id) {
-    set_header(ex, "Set-Cookie", format_set_cookie(st.config->options.cookie_name, signed_id, cookie_for(st, ex.req)),
-               false);
+    append_header_line(ex, "Set-Cookie", {st.config->options.cookie_name, "=", signed_id,
+                                          st.config->cookie_attributes[secure_cookie(st, ex.req)]});
 }
 
 void clear_cookie(Exchange& ex, const SessionState& st) {
-    set_header(ex, "Set-Cookie", format_clear_cookie(st.config->options.cookie_name, cookie_for(st, ex.req)), false);
+    append_header_line(ex, "Set-Cookie", {st.config->clear_value[secure_cookie(st, ex.req)]});
 }
 
 void save(Exchange& ex, SessionState& st) {

@@ -15,13 +15,16 @@ namespace duplex::detail {
 struct SessionConfig {
     SessionOptions options;
     CookieSigner signer;
-    CookieOptions cookie;  // the attributes of the session cookie but Secure
+    // Made once, so that a response spends no formatting on them; [0] without Secure, [1] with it.
+    std::string cookie_attributes[2];  // "; Max-Age=...; Path=/; HttpOnly; SameSite=Lax"
+    std::string clear_value[2];        // the whole Set-Cookie value that clears the cookie
 };
 
 struct SessionState {
     std::shared_ptr<const SessionConfig> config;
     std::string id;                 // "" until a new session is given one
-    std::string client_cookie;      // the signed value the client sent, when it held this live session
+    std::string_view client_cookie; // the signed value the client sent (in the Request's cookies), when it held this
+                                    // live session: only base64url characters and '.', as its signature matched
     SessionStore::Data loaded;      // the stored data; null for a new session
     nlohmann::json data;            // the data handed to the application, once it asked for it
     bool accessed = false;          // `data` is a copy of `loaded` (or a new object)
