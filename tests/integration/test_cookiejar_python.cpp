@@ -41,9 +41,11 @@ TEST_CASE("http.cookiejar round trips: a session and an encoded cookie") {
             res.json(out);
         });
     });
-    auto [code, output] =
-        run_command({"/usr/bin/python3", source_root() + "/tests/peers/cookiejar_client.py",
-                     std::to_string(server.http_port())});
+    // Not a structured binding: clang before 16 cannot capture one in REQUIRE_MESSAGE.
+    const auto result = run_command({"/usr/bin/python3", source_root() + "/tests/peers/cookiejar_client.py",
+                                     std::to_string(server.http_port())});
+    const int code = result.first;
+    const std::string& output = result.second;
     REQUIRE_MESSAGE(code == 0, output);
     const auto seen = nlohmann::json::parse(output);
     CHECK(seen["me_before"] == 401);
