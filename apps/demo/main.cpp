@@ -11,6 +11,8 @@
 
 #include <csignal>
 #include <cstdio>
+#include <random>
+#include <string>
 
 int main(int argc, char** argv) {
     demo::Options opt;
@@ -27,6 +29,17 @@ int main(int argc, char** argv) {
         next();
     });
     app.get("/api/hello/:name", [](duplex::Request& req, duplex::Response& res) {
+        res.json({{"hello", req.param("name")}});
+    });
+    // The hello route behind the session middleware (the benchmark's http_hello_session row: what a session costs).
+    // The first visit stores the name in a new session; later visits with its cookie load it, touch it and re-send
+    // the cookie (rolling). The secret is made at start-up: sessions live in this process's memory anyway.
+    std::random_device os_random;
+    app.use("/api/session", duplex::session({.secrets = {std::to_string(os_random()) + std::to_string(os_random()) +
+                                                         std::to_string(os_random()) + std::to_string(os_random())}}));
+    app.get("/api/session/hello/:name", [](duplex::Request& req, duplex::Response& res) {
+        nlohmann::json& session = req.session();
+        if (!session.contains("name")) session["name"] = req.param("name");
         res.json({{"hello", req.param("name")}});
     });
     app.post("/api/echo", duplex::body::json({.limit = 1 << 20}),

@@ -5,6 +5,7 @@
 const fs = require('fs');
 const path = require('path');
 const processes = require('./processes');
+const workloads = require('./workloads');
 
 const bench = path.join(__dirname, '..');
 const labels = { duplex: 'duplex', express_ws: 'express+ws', uws: 'uWebSockets.js', raw: 'raw epoll' };
@@ -51,6 +52,8 @@ function available(paths, wanted) {
 }
 
 function supports(server, workload) {
+  const only = workloads.list.find((w) => w.id === workload)?.servers;  // rows for some servers only
+  if (only && !only.includes(server.id)) return false;
   return server.workloads === 'all' || server.workloads.includes(workload);
 }
 

@@ -53,11 +53,22 @@ function judge(summaries, labels) {
     const a = advantage(w, d, r);
     add(text, a.factor >= 0.85, `${fmt(a.factor)}x (${a.basis})`);
   }
+  {
   // Issue 19: the coded index comes from the file cache, so it costs about what the plain one does.
   const plain = get('http_index', 'duplex');
   const coded = get('http_index_gzip', 'duplex');
   add('duplex server CPU/op on http_index_gzip <= 1.1x http_index', plain && coded ? coded.cpuUsPerOp <= 1.1 * plain.cpuUsPerOp : null,
     plain && coded ? `${fmt(coded.cpuUsPerOp)} vs ${fmt(plain.cpuUsPerOp)} us/op (${fmt(coded.cpuUsPerOp / plain.cpuUsPerOp)}x)` : 'missing samples');
+  }
+  {
+  // What a session costs: the hello route behind duplex::session (valid cookie) against the plain one.
+  const plain = get('http_hello', 'duplex');
+  const withSession = get('http_hello_session', 'duplex');
+  add('duplex http_hello_session server CPU/op <= 1.3x http_hello', plain && withSession
+    ? withSession.cpuUsPerOp <= 1.3 * plain.cpuUsPerOp : null, plain && withSession
+    ? `${fmt(withSession.cpuUsPerOp)} vs ${fmt(plain.cpuUsPerOp)} us/op (${fmt(withSession.cpuUsPerOp / plain.cpuUsPerOp)}x)`
+    : 'missing samples');
+  }
   const m = get('ws_idle_10k', 'duplex');
   add('duplex memory per idle WS connection <= 512 B', m ? m.median <= 512 : null,
     m ? `${m.median.toFixed(0)} B` : 'missing samples');

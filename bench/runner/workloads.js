@@ -11,6 +11,12 @@ const processes = require('./processes');
 const list = [
   { id: 'http_hello', title: 'GET /api/hello/bench (JSON)', tool: 'wrk', path: '/api/hello/bench', connections: 100,
     unit: 'req/s', check: (body) => body.toString() === '{"hello":"bench"}' },
+  // The hello route behind duplex::session, with a valid session cookie (taken from a first visit): the cookie's
+  // signature checked, the session loaded, touched and its cookie re-sent on every request. duplex only: the
+  // target compares it with duplex's own http_hello.
+  { id: 'http_hello_session', title: 'GET /api/session/hello/bench (session middleware, signed cookie)', tool: 'wrk',
+    path: '/api/session/hello/bench', connections: 100, unit: 'req/s', session: true, servers: ['duplex'],
+    check: (body) => body.toString() === '{"hello":"bench"}' },
   { id: 'http_index', title: 'GET / (static index.html)', tool: 'wrk', path: '/', connections: 100,
     unit: 'req/s', check: (body, ctx) => body.equals(ctx.files.index) },
   // The same index coded: from duplex's file cache (the coded form is made once), from express + compression (coded
@@ -38,7 +44,8 @@ function probe(port, urlPath, headers = {}) {
     const req = http.get({ host: '127.0.0.1', port, path: urlPath, headers, agent: false, timeout: 5000 }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks), headers: res.headers }));
+      res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks), headers: res.headers,
+        setCookie: res.headers['set-cookie'] }));
     });
     req.on('timeout', () => req.destroy(new Error('probe timed out')));
     req.on('error', reject);
@@ -69,16 +76,30 @@ function parseWrk(output) {
   };
 }
 
+// A session workload's cookie: the first visit creates the session; the second, with its cookie, must load it (and
+// set no new session). Returns wrk's header arguments.
+async function sessionHeaders(port, workload) {
+  const first = await probe(port, workload.path);
+  const line = (first.setCookie || [])[0];
+  if (!line) throw new Error(`GET ${workload.path} set no session cookie`);
+  const cookie = line.split(';')[0];
+  const again = await probe(port, workload.path, { Cookie: cookie });
+  const same = (again.setCookie || []).length === 1 && again.setCookie[0].split(';')[0] === cookie;
+  if (!same) throw new Error(`GET ${workload.path} with the session cookie did not keep the session`);
+  return ['-H', `Cookie: ${cookie}`];
+}
+
 async function runWrk(workload, server, ctx) {
   const port = server.httpPort;
   const answer = await probe(port, workload.path, workload.headers);
   if (answer.status !== 200 || !workload.check(answer.body, ctx, answer)) {
     throw new Error(`GET ${workload.path} answered ${answer.status} with an unexpected body`);
   }
+  const headers = workload.session ? await sessionHeaders(port, workload) : [];
   const url = `http://127.0.0.1:${port}${workload.path}`;
   const headerArgs = Object.entries(workload.headers || {}).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
   const wrk = (seconds, extra) => processes.run('wrk', ['-t1', `-c${workload.connections}`, `-d${seconds}s`,
-    ...headerArgs, ...extra, url],
+    ...headerArgs, ...headers, ...extra, url],
     { cpu: ctx.loadCpu, timeoutMs: (seconds + 30) * 1000 });
   // wrk takes whole seconds only.
   await wrk(Math.max(1, Math.round(ctx.warmup)), []);

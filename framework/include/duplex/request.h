@@ -19,7 +19,8 @@
 
 namespace duplex {
 
-namespace detail { class RequestParser; class HttpSession; struct Exchange; class RouterWalk; class WsEndpoints; }
+namespace detail { class RequestParser; class HttpSession; struct Exchange; class RouterWalk; class WsEndpoints; struct SessionState;
+                   struct SessionAccess; }
 
 /// One parsed HTTP request, as handlers see it. See the file comment for its lifetime.
 class Request {
@@ -77,6 +78,20 @@ public:
     /// Sets what json() returns (body parsers do this).
     void set_json(nlohmann::json value);
 
+    /// Cookies of every Cookie line, in order, parsed on first use (rules and bounds: duplex/cookies.h).
+    std::optional<std::string_view> cookie(std::string_view name) const;
+    const Pairs& cookies() const;
+
+    /// Fields of an application/x-www-form-urlencoded body parsed by body::urlencoded(), in order, repeated names
+    /// kept; form(name) is the first. Empty (nullopt) when that middleware did not parse this request's body.
+    std::optional<std::string_view> form(std::string_view name) const;
+    const Pairs& form_params() const { return form_; }
+    void set_form(Pairs fields) { form_ = std::move(fields); }
+
+    /// The session data of duplex::session() (duplex/session.h), an object; changes are saved with the response.
+    /// Throws duplex::Error(500) when no session middleware ran for this request.
+    nlohmann::json& session();
+
     /// The peer's "ip:port".
     const std::string& remote_address() const { return remote_; }
 
@@ -90,6 +105,7 @@ private:
     friend class detail::HttpSession;
     friend class detail::WsEndpoints;
     friend class Router;
+    friend struct detail::SessionAccess;
     struct HeaderSpan {
         std::uint32_t name_off, name_len, value_off, value_len;
     };
@@ -115,6 +131,10 @@ private:
     std::unique_ptr<nlohmann::json> json_;  // made by the first set_json, kept for the next request
     bool has_json_ = false;
     std::string remote_;
+    mutable Pairs cookies_;
+    mutable bool cookies_parsed_ = false;
+    Pairs form_;
+    std::shared_ptr<detail::SessionState> session_;  // set by the session middleware
 };
 
 }  // namespace duplex

@@ -8,6 +8,7 @@
 /// Threads: loop thread only (use EventLoop::post to get there from another thread).
 #pragma once
 
+#include "duplex/cookies.h"
 #include "duplex/error.h"
 
 #include <nlohmann/json_fwd.hpp>
@@ -46,6 +47,11 @@ public:
     Response& append(std::string_view name, std::string_view value);
     /// Sets Content-Type.
     Response& type(std::string_view content_type) { return set("Content-Type", content_type); }
+    /// Adds a Set-Cookie line (duplex/cookies.h: the value is encoded; a name that is not a token, or a path or
+    /// domain that could split the header, throws std::invalid_argument).
+    Response& cookie(std::string_view name, std::string_view value, const CookieOptions& options = {});
+    /// Adds a Set-Cookie line that deletes the cookie set with the same path and domain (options.path/domain).
+    Response& clear_cookie(std::string_view name, const CookieOptions& options = {});
     /// The current value of a response header, "" when unset.
     std::string get(std::string_view name) const;
     ///@}

@@ -38,6 +38,7 @@ struct Exchange {
     std::function<void()> on_drain;
     std::function<void(bool)> on_finish;
     std::unique_ptr<BodyTransform> transform;  // set by a middleware (compression); null on the usual path
+    std::function<void()> before_head;  // runs once right before the head is written (detail::on_headers)
 
     // Ready for the next request on the same connection; keeps buffer capacity.
     void reset();

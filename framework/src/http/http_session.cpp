@@ -22,6 +22,7 @@ void Exchange::reset() {
     on_drain = nullptr;
     on_finish = nullptr;
     transform.reset();
+    before_head = nullptr;
 }
 
 HttpSession::HttpSession(Socket& socket, HttpHost& host)

@@ -35,6 +35,10 @@ void Request::clear() {
     if (has_json_) *json_ = nullptr;
     has_json_ = false;
     remote_.clear();
+    cookies_.clear();
+    cookies_parsed_ = false;
+    form_.clear();
+    session_.reset();
 }
 
 std::string_view Request::header(std::string_view name) const {

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <utility>
 
 namespace duplex::detail {
 
@@ -62,6 +63,7 @@ void append_hex(std::string& out, std::uint64_t n) {
 
 // The status line and headers. content_length < 0: streamed (chunked, or close-delimited on HTTP/1.0).
 void write_head(Exchange& ex, std::string& out, std::int64_t content_length) {
+    if (ex.before_head) std::exchange(ex.before_head, nullptr)();
     bool user_close = false;
     bool user_connection = false;
     for_each_line(ex.head, "connection", [&](std::size_t, std::size_t, std::string_view v) {
@@ -131,6 +133,18 @@ void finish(Exchange& ex) {
 
 }  // namespace
 
+void on_headers(Exchange& ex, std::function<void()> fn) {
+    if (ex.headers_sent || !fn) return;
+    if (!ex.before_head) {
+        ex.before_head = std::move(fn);
+        return;
+    }
+    ex.before_head = [later = std::move(fn), earlier = std::move(ex.before_head)] {
+        later();
+        earlier();
+    };
+}
+
 bool set_header(Exchange& ex, std::string_view name, std::string_view value, bool replace) {
     // Names must be tokens and values field-values (RFC 9110 5.5): no CR/LF/NUL or other control byte can
     // split the response or be refused by a strict client.
@@ -143,6 +157,13 @@ bool set_header(Exchange& ex, std::string_view name, std::string_view value, boo
     if (replace) erase_lines(ex.head, name);
     ex.head.append(name).append(": ").append(value).append("\r\n");
     return true;
+}
+
+void append_header_line(Exchange& ex, std::string_view name, std::initializer_list<std::string_view> value_parts) {
+    if (ex.headers_sent) return;
+    ex.head.append(name).append(": ");
+    for (const std::string_view part : value_parts) ex.head.append(part);
+    ex.head.append("\r\n");
 }
 
 void set_header_block(Exchange& ex, std::string_view block) {

@@ -8,6 +8,8 @@
 #include "duplex/error.h"
 #include "http/exchange.h"
 
+#include <functional>
+#include <initializer_list>
 #include <string>
 #include <string_view>
 
@@ -20,10 +22,17 @@ std::string get_header(const Exchange& ex, std::string_view name);
 std::string_view header_view(const Exchange& ex, std::string_view name);
 // Removes every line of the header `name` (before the head is sent).
 void remove_header(Exchange& ex, std::string_view name);
+// Appends one header line whose name and value parts the framework built itself (valid by construction: a token,
+// no control bytes), without re-checking them; another line of the same name stays. Nothing once the head is sent.
+void append_header_line(Exchange& ex, std::string_view name, std::initializer_list<std::string_view> value_parts);
 // Header lines the framework built itself ("Name: value\r\n" each, valid by construction, no name twice): the
 // same as set_header(..., true) line by line without re-checking them, and a single append when no header was
 // set before (the usual case, e.g. static files with their ready-made lines).
 void set_header_block(Exchange& ex, std::string_view block);
+
+// Runs fn once, right before the status line and headers are written, while headers can still be set (a session's
+// Set-Cookie). Several run in reverse order of registration. fn must not throw and must not send or end the response.
+void on_headers(Exchange& ex, std::function<void()> fn);
 
 // Whole body: head with Content-Length, then the body (not for HEAD / 1xx / 204 / 304); finishes.
 void send_whole(Exchange& ex, std::string_view body);

@@ -46,6 +46,24 @@ void base64_encode(std::string_view bytes, std::string& out) {
     out += '=';
 }
 
+void base64url_encode(std::string_view bytes, std::string& out) {
+    static constexpr std::string_view url = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const auto byte = [&](std::size_t i) { return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[i])); };
+    out.reserve(out.size() + (bytes.size() * 4 + 2) / 3);
+    std::size_t i = 0;
+    for (; i + 3 <= bytes.size(); i += 3) {
+        const std::uint32_t n = byte(i) << 16 | byte(i + 1) << 8 | byte(i + 2);
+        const char quad[4] = {url[n >> 18], url[(n >> 12) & 63], url[(n >> 6) & 63], url[n & 63]};
+        out.append(quad, 4);
+    }
+    const std::size_t rest = bytes.size() - i;
+    if (rest == 0) return;
+    const std::uint32_t n = byte(i) << 16 | (rest == 2 ? byte(i + 1) << 8 : 0);
+    out += url[n >> 18];
+    out += url[(n >> 12) & 63];
+    if (rest == 2) out += url[(n >> 6) & 63];
+}
+
 bool base64_decode(std::string_view text, std::string& out) {
     if (text.size() % 4 != 0) return false;
     const std::size_t original_size = out.size();

@@ -77,3 +77,18 @@ TEST_SUITE("util") {
         CHECK(decode("Zm9vYmFy!===") == "<rejected>");  // a bad character in a later quad rolls back the first
     }
 }
+
+TEST_CASE("base64url: '-' and '_' for '+' and '/', no padding, appended") {
+    std::string out = "x";
+    duplex::detail::base64url_encode("\xfb\xff\xbf", out);
+    CHECK(out == "x-_-_");
+    out.clear();
+    duplex::detail::base64url_encode("f", out);
+    CHECK(out == "Zg");
+    out.clear();
+    duplex::detail::base64url_encode("fo", out);
+    CHECK(out == "Zm8");
+    out.clear();
+    duplex::detail::base64url_encode("", out);
+    CHECK(out.empty());
+}
