@@ -29,17 +29,18 @@ struct JsonOptions {
 /// max_depth -> Error(400), over the limit -> Error(413). An empty body is invalid JSON too (400).
 Middleware json(JsonOptions options = {});
 
+/// Options of urlencoded().
 struct UrlencodedOptions {
-    std::size_t limit = 100 * 1024;  // bigger body -> 413 (body-parser's default)
-    std::size_t max_fields = 1000;   // more name=value pairs -> 413 (body-parser's parameterLimit)
-    // Only parse when Content-Type is application/x-www-form-urlencoded (as body-parser); other requests pass
-    // through untouched. Off: any body is parsed as a form.
+    std::size_t limit = 100 * 1024;  ///< bigger body -> 413 (body-parser's default)
+    std::size_t max_fields = 1000;   ///< more name=value pairs -> 413 (body-parser's parameterLimit)
+    /// Only parse when Content-Type is application/x-www-form-urlencoded (as body-parser); other requests pass
+    /// through untouched. Off: any body is parsed as a form.
     bool require_type = true;
 };
 
-// Parses an application/x-www-form-urlencoded body (an HTML form's POST) into req.form() / req.form_params():
-// pairs split on '&', the first '=' splits name from value, '+' is a space, %XX a byte; repeated names are kept in
-// order. A '%' not followed by two hex digits -> Error(400); over the limit or max_fields -> Error(413).
+/// Parses an application/x-www-form-urlencoded body (an HTML form's POST) into req.form() / req.form_params():
+/// pairs split on '&', the first '=' splits name from value, '+' is a space, %XX a byte; repeated names are kept in
+/// order. A '%' not followed by two hex digits -> Error(400); over the limit or max_fields -> Error(413).
 Middleware urlencoded(UrlencodedOptions options = {});
 
 }  // namespace duplex::body

@@ -46,6 +46,7 @@ struct CookieOptions {
     bool secure = false;
     /// Invisible to document.cookie.
     bool http_only = false;
+    /// Cross-site sending (Unset: no attribute, the browser's default).
     SameSite same_site = SameSite::Unset;
     /// Partitioned per top-level site (CHIPS); browsers require `secure` with it.
     bool partitioned = false;

@@ -80,12 +80,15 @@ public:
 
     /// Cookies of every Cookie line, in order, parsed on first use (rules and bounds: duplex/cookies.h).
     std::optional<std::string_view> cookie(std::string_view name) const;
+    /// Every cookie, in order (names may repeat).
     const Pairs& cookies() const;
 
     /// Fields of an application/x-www-form-urlencoded body parsed by body::urlencoded(), in order, repeated names
     /// kept; form(name) is the first. Empty (nullopt) when that middleware did not parse this request's body.
     std::optional<std::string_view> form(std::string_view name) const;
+    /// Every field of the form, in order.
     const Pairs& form_params() const { return form_; }
+    /// Sets what form() returns (body::urlencoded does this).
     void set_form(Pairs fields) { form_ = std::move(fields); }
 
     /// The session data of duplex::session() (duplex/session.h), an object; changes are saved with the response.

@@ -45,18 +45,23 @@ class SessionStore {
 public:
     /// Session data as loaded: shared and read-only (the middleware copies it on the first req.session()).
     using Data = std::shared_ptr<const nlohmann::json>;
-    using GetDone = std::function<void(bool ok, Data data)>;  // data null: no live session with that id
+    /// Answer of get(): ok false when the store failed; data null when no live session has that id.
+    using GetDone = std::function<void(bool ok, Data data)>;
+    /// Answer of set(), destroy() and touch(): ok false when the store failed.
     using Done = std::function<void(bool ok)>;
 
     virtual ~SessionStore() = default;
+    /// Loads the session stored under `id`.
     virtual void get(const std::string& id, GetDone done) = 0;
     /// Stores `data` under `id`, to expire `ttl` from now.
     virtual void set(const std::string& id, const nlohmann::json& data, std::chrono::seconds ttl, Done done) = 0;
+    /// Forgets the session stored under `id`.
     virtual void destroy(const std::string& id, Done done) = 0;
     /// Moves the expiry of a live session to `ttl` from now.
     virtual void touch(const std::string& id, std::chrono::seconds ttl, Done done) = 0;
 };
 
+/// Options of MemoryStore.
 struct MemoryStoreOptions {
     /// At most this many sessions; storing one more forgets the one used least recently.
     std::size_t max_entries = 10000;
@@ -67,12 +72,16 @@ struct MemoryStoreOptions {
 /// the process ends; several processes need a networked store.
 class MemoryStore final : public SessionStore {
 public:
+    /// An empty store.
     explicit MemoryStore(MemoryStoreOptions options = {});
     ~MemoryStore() override;
+    /// SessionStore's operations, answered before they return.
+    ///@{
     void get(const std::string& id, GetDone done) override;
     void set(const std::string& id, const nlohmann::json& data, std::chrono::seconds ttl, Done done) override;
     void destroy(const std::string& id, Done done) override;
     void touch(const std::string& id, std::chrono::seconds ttl, Done done) override;
+    ///@}
     /// Live and not yet swept sessions.
     std::size_t size() const;
 
@@ -85,14 +94,16 @@ private:
 enum class SecureCookie {
     Auto,    ///< when `SessionOptions::is_secure` says the request came over TLS
     Always,  ///< always (browsers then never send it over plain HTTP)
-    Never,
+    Never,   ///< never
 };
 
+/// Options of session(); only `secrets` is required.
 struct SessionOptions {
     /// Secrets for the cookie's signature: the first signs, every one is accepted (rotation). Required.
     std::vector<std::string> secrets;
     /// Where the data lives; a MemoryStore when null.
     std::shared_ptr<SessionStore> store;
+    /// The session cookie's name.
     std::string cookie_name = "duplex.sid";
     /// Idle lifetime: the store's expiry and the cookie's Max-Age, both renewed by every request (rolling expiry).
     std::chrono::seconds max_age = std::chrono::hours(24);
@@ -100,10 +111,10 @@ struct SessionOptions {
     /// session is created or gets a new id, without Max-Age (a cookie the browser keeps until it closes); the store
     /// still forgets the session max_age after its last request.
     bool rolling = true;
-    std::string path = "/";
-    std::string domain;
-    SameSite same_site = SameSite::Lax;
-    SecureCookie secure = SecureCookie::Auto;
+    std::string path = "/";                      ///< the cookie's Path
+    std::string domain;                          ///< the cookie's Domain (none: this host only)
+    SameSite same_site = SameSite::Lax;          ///< the cookie's SameSite
+    SecureCookie secure = SecureCookie::Auto;    ///< when the cookie is Secure
     /// Whether a request came over TLS, for SecureCookie::Auto. Null: the connection says (duplex serves no TLS
     /// yet, so never); behind a TLS-terminating proxy, a function that trusts its X-Forwarded-Proto.
     std::function<bool(const Request&)> is_secure;

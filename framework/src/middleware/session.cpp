@@ -2,7 +2,7 @@
 #include "duplex/session.h"
 
 #include "cookies/cookie_header.h"
-#include "http/response_access.h"
+#include "http/middleware_access.h"
 #include "http/response_writer.h"
 #include "middleware/session_save.h"
 #include "middleware/session_state.h"
@@ -102,7 +102,7 @@ Middleware session(SessionOptions options) {
         }
         slot = std::make_shared<SessionState>();
         slot->config = config;
-        detail::Exchange& ex = detail::ResponseAccess::exchange(res);
+        detail::Exchange& ex = detail::MiddlewareAccess::exchange(res);
         detail::on_headers(ex, [&ex] { detail::save_session(ex); });
 
         const auto cookie = req.cookie(config->options.cookie_name);
