@@ -22,9 +22,11 @@ void for_each_line(std::string_view head, std::string_view name, F&& fn) {
     while (pos < head.size()) {
         std::size_t end = head.find("\r\n", pos);
         std::string_view line = head.substr(pos, end - pos);
-        std::size_t colon = line.find(':');
-        if (colon != std::string_view::npos && ascii_iequals(line.substr(0, colon), name)) {
-            std::string_view value = line.substr(colon + 1);
+        // Lines here are "Name: value" (set_header checked the name is a token), so the name's length says
+        // where the colon must be: no search for it on every line.
+        if (line.size() > name.size() && line[name.size()] == ':' &&
+            ascii_iequals(line.substr(0, name.size()), name)) {
+            std::string_view value = line.substr(name.size() + 1);
             while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
             if (!fn(pos, end + 2 - pos, value)) return;
         }

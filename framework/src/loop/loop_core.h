@@ -42,9 +42,8 @@ public:
     // call this is an index into a small array: cheap enough for per-write paths.
     template <class T>
     T& service() {
-        static const std::size_t slot = claim_slot();
-        LoopService* s = services_[slot].get();
-        if (s == nullptr) s = install(slot, std::make_unique<T>(*this));
+        LoopService* s = services_[slot_of<T>].get();
+        if (s == nullptr) [[unlikely]] s = make_service<T>();
         return static_cast<T&>(*s);
     }
     static constexpr std::size_t max_services = 4;
@@ -70,6 +69,13 @@ public:
 private:
     struct Timer;
     static std::size_t claim_slot();
+    // Each service type's slot, claimed during static initialisation (not by a function-local static, whose guard
+    // would be checked on every call of the per-write path).
+    template <class T>
+    static inline const std::size_t slot_of = claim_slot();
+    // Out of line, so that service() itself stays a few inlined loads.
+    template <class T>
+    [[gnu::noinline]] LoopService* make_service() { return install(slot_of<T>, std::make_unique<T>(*this)); }
     LoopService* install(std::size_t slot, std::unique_ptr<LoopService> service);
     void run_turn_hooks();
 

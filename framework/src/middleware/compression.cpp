@@ -48,6 +48,7 @@ public:
 
     bool begin(Exchange& ex, std::int64_t body_size) override {
         detail::add_vary(ex, "Accept-Encoding");
+        if (coding_ == Coding::Identity) return false;  // the usual case without Accept-Encoding: only Vary
         const bool streamed = body_size < 0;  // written in pieces, whatever Content-Length it declared
         if (streamed) body_size = declared_length(ex);
         if (!codes(ex, detail::header_view(ex, "Content-Type"), body_size)) return false;
