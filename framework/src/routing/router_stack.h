@@ -64,8 +64,8 @@ private:
     std::size_t index_ = 0;
     std::size_t step_ = 0;
     std::optional<Error> err_;
-    bool running_ = false;  // inside next()'s loop
-    bool resume_ = false;   // a layer called next() while running_: go on when it returns
+    unsigned loops_ = 0;   // next()'s loops of this walk on the stack
+    bool resume_ = false;  // a layer deep in the stack called next(): the innermost loop goes on when it returns
 };
 
 }  // namespace duplex::detail

@@ -38,6 +38,20 @@ NameValueList& match_scratch() {
     thread_local NameValueList scratch;
     return scratch;
 }
+
+// Synchronous next() calls nested on this thread's stack, over every walk (mounts make walks of their own).
+thread_local unsigned sync_depth = 0;
+// Up to this many nested calls, next() runs the next layer at once, as Express does; deeper, it returns at once
+// and the walk's running loop takes the next layer: the stack stays bounded however long the chain.
+constexpr unsigned kMaxSyncDepth = 64;
+
+struct DepthScope {
+    unsigned& walk_loops;
+    DepthScope(unsigned& loops) : walk_loops(loops) { ++walk_loops, ++sync_depth; }
+    ~DepthScope() { --walk_loops, --sync_depth; }
+    DepthScope(const DepthScope&) = delete;
+    DepthScope& operator=(const DepthScope&) = delete;
+};
 }  // namespace
 
 // Runs one layer function; whatever it throws becomes the pending error (never escapes into libuv).
@@ -59,19 +73,20 @@ void RouterWalk::next(std::size_t step, std::optional<Error> err) {
     if (step != step_ || res_.finished()) return;  // a stale Next, or the answer is already given
     ++step_;
     if (err) err_ = std::move(err);
-    // Called from a layer of this walk, still on the stack: the loop below takes the next layer once that layer
-    // returns. A chain of layers that each call next() at once thus runs in constant stack depth, however long.
-    if (running_) {
+    // Express's order (the next layer runs inside next(), code after it runs after the layers below) while the
+    // stack is shallow. Past kMaxSyncDepth, and only when a loop of this walk is on the stack to go on with it,
+    // next() returns at once: that loop takes the next layer when the caller returns, so a chain of any length
+    // runs in bounded stack depth.
+    if (loops_ > 0 && sync_depth >= kMaxSyncDepth) {
         resume_ = true;
         return;
     }
     auto keep = shared_from_this();  // the layer's Next may be the last owner: the loop outlives it
-    running_ = true;
+    DepthScope scope(loops_);
     do {
         resume_ = false;
         step_once();
     } while (resume_ && !res_.finished());
-    running_ = false;
 }
 
 void RouterWalk::step_once() {

@@ -194,7 +194,7 @@ TEST_CASE("100,000 layers that call next() at once run in bounded stack depth, e
     CHECK(e.error->status() == 503);
 }
 
-TEST_CASE("next() called synchronously returns at once: the next layer runs when the caller returns") {
+TEST_CASE("next() runs the next layer at once, as Express does: code after next() runs after the layers below") {
     std::vector<std::string> trace;
     Router r;
     r.use([&](Request&, Response&, Next next) {
@@ -205,8 +205,27 @@ TEST_CASE("next() called synchronously returns at once: the next layer runs when
         trace.push_back("second");
         next();
     });
+    r.get("/x", [&](Request&, Response& res) {
+        trace.push_back("route");
+        res.send("ok");
+    });
     Walk w = run(r, get("/x"));
-    CHECK(trace == std::vector<std::string>{"after first next()", "second"});
+    CHECK(trace == std::vector<std::string>{"second", "route", "after first next()"});
+}
+
+TEST_CASE("a synchronous chain deeper than the bound still runs every layer once, in order") {
+    constexpr int kLayers = 1000;
+    std::vector<int> order;
+    Router r;
+    for (int i = 0; i < kLayers; ++i) {
+        r.use([&, i](Request&, Response&, Next next) {
+            order.push_back(i);
+            next();
+        });
+    }
+    Walk w = run(r, get("/x"));
+    REQUIRE(order.size() == kLayers);
+    for (int i = 0; i < kLayers; ++i) CHECK(order[static_cast<std::size_t>(i)] == i);
     CHECK(w.done);
 }
 
