@@ -132,8 +132,10 @@ TEST_CASE("curl --compressed: each coding decodes to the bytes sent, for send, j
         return r.body;
     }();
     for (const char* coding : {"gzip", "deflate", "br"}) {
-        for (const auto& [path, expected] : std::vector<std::pair<std::string, std::string>>{
+        for (const auto& target : std::vector<std::pair<std::string, std::string>>{
                  {"/big", site.big}, {"/json", json_text}, {"/stream", site.big}, {"/index.html", site.page}}) {
+            const std::string& path = target.first;  // a plain reference: clang 14 cannot CAPTURE a binding
+            const std::string& expected = target.second;
             CAPTURE(coding);
             CAPTURE(path);
             const std::string body_file = out.path() + "/body", head_file = out.path() + "/head";

@@ -92,7 +92,8 @@ TEST_CASE_FIXTURE(Fixture, "every Cookie line is read; malformed pairs are skipp
 
 TEST_CASE_FIXTURE(Fixture, "hostile: a 16 KiB Cookie header of 1,000 pairs") {
     std::string header;
-    for (int i = 0; i < 1000; ++i) header += "k" + std::to_string(i) + "=v" + std::string(8, 'x') + "; ";
+    for (int i = 0; i < 1000; ++i)
+        header.append("k").append(std::to_string(i)).append("=v").append(8, 'x').append("; ");
     header.resize(header.size() - 2);
     header += std::string(16 * 1024 - header.size(), 'y');  // the last value takes the rest: exactly 16 KiB
     REQUIRE(header.size() == 16 * 1024);

@@ -83,11 +83,11 @@ TEST_CASE("Cookie line: quotes, escapes, and '=' inside values") {
 
 TEST_CASE("Cookie line: at most max_pairs are kept") {
     std::string line;
-    for (int i = 0; i < 2000; ++i) line += "k" + std::to_string(i) + "=v; ";
+    for (int i = 0; i < 2000; ++i) line.append("k").append(std::to_string(i)).append("=v; ");
     CookiePairs out;
     parse_cookie_line(line, out);
     CHECK(out.size() == duplex::kMaxCookies);
-    CHECK(out.back().first == "k" + std::to_string(duplex::kMaxCookies - 1));
+    CHECK(out.back().first == std::string("k").append(std::to_string(duplex::kMaxCookies - 1)));
     out.clear();
     parse_cookie_line(line, out, 3);
     CHECK(out.size() == 3);
