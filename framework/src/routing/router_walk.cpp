@@ -47,7 +47,7 @@ constexpr unsigned kMaxSyncDepth = 64;
 
 struct DepthScope {
     unsigned& walk_loops;
-    DepthScope(unsigned& loops) : walk_loops(loops) { ++walk_loops, ++sync_depth; }
+    explicit DepthScope(unsigned& loops) : walk_loops(loops) { ++walk_loops, ++sync_depth; }
     ~DepthScope() { --walk_loops, --sync_depth; }
     DepthScope(const DepthScope&) = delete;
     DepthScope& operator=(const DepthScope&) = delete;
