@@ -9,11 +9,9 @@ import { spawn } from 'node:child_process';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CheckRun, STARTUP_MS, expect } from './check_run.mjs';
 
-const STARTUP_MS = 10_000;
 const WATCHDOG_MS = 120_000;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const { values: opts } = parseArgs({
   options: {
@@ -26,21 +24,8 @@ if (!opts.server) {
   process.exit(2);
 }
 
-let passed = 0;
-let failed = 0;
-async function check(name, body) {
-  try {
-    await body();
-    passed += 1;
-    console.log(`ok   ${name}`);
-  } catch (error) {
-    failed += 1;
-    console.log(`FAIL ${name}: ${String(error && error.message ? error.message : error).split('\n')[0]}`);
-  }
-}
-function expect(condition, message) {
-  if (!condition) throw new Error(message);
-}
+const checks = new CheckRun();
+const check = checks.check.bind(checks);
 
 // Starts the server and reads its ports ("page N", "other N", "api N", "ready").
 function startServer() {
@@ -141,8 +126,7 @@ async function main() {
       expect(r.error && r.error.startsWith('TypeError'), `not blocked: ${JSON.stringify(r)}`);
     });
   } catch (error) {
-    failed += 1;
-    console.log(`FAIL setup: ${error && error.message ? error.message : error}`);
+    checks.fail('setup', error);
   } finally {
     if (browser) await browser.close();
     server.child.kill('SIGTERM');
@@ -155,5 +139,4 @@ const watchdog = setTimeout(() => {
 }, WATCHDOG_MS);
 await main();
 clearTimeout(watchdog);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed === 0 ? 0 : 1);
+process.exit(checks.finish());

@@ -9,15 +9,13 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
 import { WebSocketServer } from 'ws';
+import { CHROMIUM_ARGS, CheckRun, STARTUP_MS, expect } from './check_run.mjs';
 import { DemoProcess } from './demo_process.mjs';
 
-const STARTUP_MS = 10_000;
 const EXIT_MS = 5_000;
 const WAIT_MS = 5_000; // any single expectation on the page
 const QUIET_MS = 2_500; // how long "nothing happens" must hold (longer than the first backoff delays)
 const WATCHDOG_MS = 180_000;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const { values: opts } = parseArgs({
   options: {
@@ -33,28 +31,8 @@ if (!opts.demo || !opts.static || !opts.artifacts) {
 }
 fs.mkdirSync(opts.artifacts, { recursive: true });
 
-// ---- a tiny check runner: named steps, a failure is recorded and the run goes on --------------
-
-let passed = 0;
-let failed = 0;
-
-async function check(name, body) {
-  try {
-    await body();
-    passed += 1;
-    console.log(`ok   ${name}`);
-  } catch (error) {
-    failed += 1;
-    // Playwright appends a coloured call log; its first lines say what went wrong.
-    const message = String(error && error.message ? error.message : error).replace(/\x1b\[[0-9;]*m/g, '');
-    const reason = message.split('\n').filter((line) => line.trim() && line.trim() !== 'Call log:').slice(0, 2).join(' | ');
-    console.log(`FAIL ${name}: ${reason}`);
-  }
-}
-
-function expect(condition, message) {
-  if (!condition) throw new Error(message);
-}
+const checks = new CheckRun();
+const check = checks.check.bind(checks);
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -301,9 +279,8 @@ async function checkReconnect(browser, pageBase) {
 
 async function main() {
   const watchdog = setTimeout(() => {
-    console.log(`FAIL the whole run took more than ${WATCHDOG_MS} ms`);
-    console.log(`${passed} passed, ${failed + 1} failed`);
-    process.exit(1);
+    checks.fail('watchdog', `the whole run took more than ${WATCHDOG_MS} ms`);
+    process.exit(checks.finish());
   }, WATCHDOG_MS);
 
   const demo = new DemoProcess(opts.demo, opts.static);
@@ -312,20 +289,17 @@ async function main() {
     browser = await chromium.launch({ executablePath: opts.chromium, args: CHROMIUM_ARGS, timeout: STARTUP_MS });
     await run(demo, browser);
   } catch (error) {
-    failed += 1;
-    console.log(`FAIL test harness: ${error.message.split('\n')[0]}`);
+    checks.fail('test harness', error);
   } finally {
     if (browser) await browser.close();
     if (demo.running) {
-      failed += 1;
-      console.log('FAIL the demo was still running at the end; stopping it');
+      checks.fail('demo', 'still running at the end; stopping it');
       await demo.stop(EXIT_MS).catch(() => {});
     }
     fs.writeFileSync(path.join(opts.artifacts, 'demo.log'), demo.output.join('\n') + '\n');
     clearTimeout(watchdog);
   }
-  console.log(`${passed} passed, ${failed} failed`);
-  process.exitCode = failed === 0 ? 0 : 1;
+  process.exitCode = checks.finish();
 }
 
 await main();

@@ -12,12 +12,10 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, CheckRun, STARTUP_MS, expect } from './check_run.mjs';
 
-const STARTUP_MS = 10_000;
 const WAIT_MS = 5_000;
 const WATCHDOG_MS = 120_000;
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 const { values: opts } = parseArgs({
   options: {
@@ -32,24 +30,8 @@ if (!opts.example || !opts.artifacts) {
 }
 fs.mkdirSync(opts.artifacts, { recursive: true });
 
-let passed = 0;
-let failed = 0;
-
-async function check(name, body) {
-  try {
-    await body();
-    passed += 1;
-    console.log(`ok   ${name}`);
-  } catch (error) {
-    failed += 1;
-    const message = String(error && error.message ? error.message : error).replace(/\x1b\[[0-9;]*m/g, '');
-    console.log(`FAIL ${name}: ${message.split('\n').filter((l) => l.trim()).slice(0, 2).join(' | ')}`);
-  }
-}
-
-function expect(condition, message) {
-  if (!condition) throw new Error(message);
-}
+const checks = new CheckRun();
+const check = checks.check.bind(checks);
 
 // The example, started on port 0; resolves with its port once it printed its listening line.
 function startExample() {
@@ -170,8 +152,7 @@ async function main() {
       expect(me.status() === 401, `GET /me answered ${me.status()}`);
     });
   } catch (error) {
-    failed += 1;
-    console.log(`FAIL setup: ${error.message}`);
+    checks.fail('setup', error);
   } finally {
     if (browser) await browser.close();
     if (crossSite) crossSite.close();
@@ -185,5 +166,4 @@ const watchdog = setTimeout(() => {
 }, WATCHDOG_MS);
 await main();
 clearTimeout(watchdog);
-console.log(`${passed} passed, ${failed} failed`);
-process.exitCode = failed === 0 ? 0 : 1;
+process.exitCode = checks.finish();
