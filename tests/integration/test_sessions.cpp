@@ -59,16 +59,9 @@ HttpResponse fetch(int port, const std::string& method, const std::string& targe
     return *r;
 }
 
-std::vector<std::string> set_cookies(const HttpResponse& r) {
-    std::vector<std::string> out;
-    auto [from, to] = r.headers.equal_range("set-cookie");
-    for (auto it = from; it != to; ++it) out.push_back(it->second);
-    return out;
-}
-
 // "name=value" of the only Set-Cookie line (what a browser sends back).
 std::string cookie_of(const HttpResponse& r) {
-    const auto lines = set_cookies(r);
+    const auto lines = r.all("set-cookie");
     REQUIRE(lines.size() == 1);
     return lines[0].substr(0, lines[0].find(';'));
 }
@@ -131,11 +124,11 @@ TEST_CASE_FIXTURE(Fixture, "log in, me, log out; the old cookie is worthless aft
     const int port = server.http_port();
     auto r = fetch(port, "GET", "/s/me");
     CHECK(r.status == 401);
-    CHECK(set_cookies(r).empty());  // nothing stored, nothing sent for an empty session
+    CHECK(r.all("set-cookie").empty());  // nothing stored, nothing sent for an empty session
 
     r = fetch(port, "POST", "/s/login", "", "name=ada");
     CHECK(r.status == 200);
-    const auto lines = set_cookies(r);
+    const auto lines = r.all("set-cookie");
     REQUIRE(lines.size() == 1);
     CHECK(lines[0].find("duplex.sid=") == 0);
     CHECK(lines[0].find("; Max-Age=600; Path=/; HttpOnly; SameSite=Lax") != std::string::npos);
@@ -151,7 +144,7 @@ TEST_CASE_FIXTURE(Fixture, "log in, me, log out; the old cookie is worthless aft
 
     r = fetch(port, "POST", "/s/logout", cookie);
     CHECK(r.status == 200);
-    CHECK(set_cookies(r) == std::vector<std::string>{
+    CHECK(r.all("set-cookie") == std::vector<std::string>{
                                 "duplex.sid=; Expires=Thu, 01 Jan 1970 00:00:00 GMT; Path=/; HttpOnly; SameSite=Lax"});
     r = fetch(port, "GET", "/s/me", cookie);
     CHECK(r.status == 401);
@@ -170,8 +163,8 @@ TEST_CASE_FIXTURE(Fixture, "a tampered cookie is a new session: 401, and the coo
          }) {
         auto r = fetch(port, "GET", "/s/me", bad);
         CHECK_MESSAGE(r.status == 401, bad);
-        CHECK(set_cookies(r).size() == 1);
-        CHECK(set_cookies(r)[0].find("duplex.sid=; Expires=Thu, 01 Jan 1970") == 0);
+        CHECK(r.all("set-cookie").size() == 1);
+        CHECK(r.all("set-cookie")[0].find("duplex.sid=; Expires=Thu, 01 Jan 1970") == 0);
     }
     CHECK(fetch(port, "GET", "/s/me", cookie).status == 200);
 }
@@ -204,7 +197,7 @@ TEST_CASE_FIXTURE(Fixture, "saved only when changed; touched otherwise; a sessio
     auto r = fetch(port, "GET", "/s/plain");
     CHECK(r.body == "no session used");
     CHECK(store->gets == gets);
-    CHECK(set_cookies(r).empty());
+    CHECK(r.all("set-cookie").empty());
 }
 
 TEST_CASE_FIXTURE(Fixture, "secret rotation: a cookie signed with the old secret is accepted after the rotation") {
@@ -221,13 +214,13 @@ TEST_CASE_FIXTURE(Fixture, "secret rotation: a cookie signed with the old secret
 TEST_CASE_FIXTURE(Fixture, "options: rolling off, a path, Secure always") {
     const int port = server.http_port();
     auto r = fetch(port, "POST", "/fixed/login", "", "name=ada");
-    const auto lines = set_cookies(r);
+    const auto lines = r.all("set-cookie");
     REQUIRE(lines.size() == 1);
     CHECK(lines[0].find("; Path=/fixed; Secure; HttpOnly; SameSite=Lax") != std::string::npos);
     CHECK(lines[0].find("Max-Age") == std::string::npos);  // not rolling: a browser-session cookie
     r = fetch(port, "GET", "/fixed/me", cookie_of(r));
     CHECK(r.status == 200);
-    CHECK(set_cookies(r).empty());
+    CHECK(r.all("set-cookie").empty());
 }
 
 TEST_CASE_FIXTURE(Fixture, "a failing store is a 500; req.session() without the middleware is a 500") {

@@ -30,6 +30,13 @@ std::string HttpResponse::header(const std::string& lower_name) const {
     return it == headers.end() ? std::string() : it->second;
 }
 
+std::vector<std::string> HttpResponse::all(const std::string& lower_name) const {
+    std::vector<std::string> out;
+    auto [from, to] = headers.equal_range(lower_name);
+    for (auto it = from; it != to; ++it) out.push_back(it->second);
+    return out;
+}
+
 RawClient::RawClient(int port, const char* host) { connect(port, host); }
 
 RawClient::~RawClient() { close(); }

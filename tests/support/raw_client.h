@@ -7,6 +7,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace testing_support {
 
@@ -19,6 +20,8 @@ struct HttpResponse {
     std::string body;
     std::string header(const std::string& lower_name) const;
     bool has(const std::string& lower_name) const { return headers.count(lower_name) > 0; }
+    // Every value of a header sent on several lines (Set-Cookie), in order.
+    std::vector<std::string> all(const std::string& lower_name) const;
 };
 
 class RawClient {
