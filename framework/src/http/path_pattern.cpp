@@ -112,8 +112,16 @@ std::optional<PathPattern> PathPattern::compile(std::string_view text, PathPatte
 
 MatchResult PathPattern::match(std::string_view raw_path, NameValueList& params) const {
     params.clear();
+    // Most routes a request meets are not its own and fail in their leading literal ("/api/..."): find that out
+    // before setting up the captures.
+    std::size_t token = 0, pos = 0;
+    if (!tokens_.empty() && tokens_[0].kind == Kind::Literal) {
+        pos = match_literal(tokens_[0].text, raw_path, 0);
+        if (pos == npos) return {};
+        token = 1;
+    }
     Captures captures;
-    const std::size_t consumed = match_from(0, raw_path, 0, captures);
+    const std::size_t consumed = match_from(token, raw_path, pos, captures);
     if (consumed == npos) return {};
     for (const Token& token : tokens_) {
         if (token.kind == Kind::Literal) continue;

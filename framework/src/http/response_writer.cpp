@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdio>
+#include <cstring>
 #include <utility>
 
 namespace duplex::detail {
@@ -20,17 +21,17 @@ template <class F>
 void for_each_line(std::string_view head, std::string_view name, F&& fn) {
     std::size_t pos = 0;
     while (pos < head.size()) {
-        std::size_t end = head.find("\r\n", pos);
-        std::string_view line = head.substr(pos, end - pos);
-        // Lines here are "Name: value" (set_header checked the name is a token), so the name's length says
-        // where the colon must be: no search for it on every line.
-        if (line.size() > name.size() && line[name.size()] == ':' &&
-            ascii_iequals(line.substr(0, name.size()), name)) {
-            std::string_view value = line.substr(name.size() + 1);
+        // Lines here are "Name: value\r\n" (set_header checked the name is a token and the value has no CR or
+        // LF), so the name's length says where the colon must be, and the next LF ends the line: one memchr a line.
+        const char* lf = static_cast<const char*>(std::memchr(head.data() + pos, '\n', head.size() - pos));
+        const std::size_t next = lf ? static_cast<std::size_t>(lf - head.data()) + 1 : head.size();
+        if (next - pos > name.size() + 2 && head[pos + name.size()] == ':' &&
+            ascii_iequals(head.substr(pos, name.size()), name)) {
+            std::string_view value = head.substr(pos + name.size() + 1, next - pos - name.size() - 3);
             while (!value.empty() && value.front() == ' ') value.remove_prefix(1);
-            if (!fn(pos, end + 2 - pos, value)) return;
+            if (!fn(pos, next - pos, value)) return;
         }
-        pos = end + 2;
+        pos = next;
     }
 }
 

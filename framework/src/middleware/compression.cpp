@@ -40,7 +40,7 @@ struct Settings {
     detail::CodingOffer offer;
 };
 
-// The transform one request gets: it knows the coding the request negotiated (Identity: it only adds Vary).
+// The transform a request that negotiated a coding gets (an Identity request gets only Vary, from an on_headers hook).
 class CompressionTransform final : public detail::BodyTransform {
 public:
     CompressionTransform(std::shared_ptr<const Settings> settings, Coding coding)
@@ -48,7 +48,6 @@ public:
 
     bool begin(Exchange& ex, std::int64_t body_size) override {
         detail::add_vary(ex, "Accept-Encoding");
-        if (coding_ == Coding::Identity) return false;  // the usual case without Accept-Encoding: only Vary
         const bool streamed = body_size < 0;  // written in pieces, whatever Content-Length it declared
         if (streamed) body_size = declared_length(ex);
         if (!codes(ex, detail::header_view(ex, "Content-Type"), body_size)) return false;
@@ -92,7 +91,7 @@ private:
 
     bool codes(const Exchange& ex, std::string_view type, std::int64_t size) const {
         const CompressionOptions& o = settings_->options;
-        if (coding_ == Coding::Identity || ex.head_only || ex.status < 200 || ex.status == 204 || ex.status == 206 ||
+        if (ex.head_only || ex.status < 200 || ex.status == 204 || ex.status == 206 ||
             ex.status == 304)
             return false;
         if (size >= 0 && static_cast<std::uint64_t>(size) < o.threshold) return false;
@@ -126,7 +125,11 @@ Middleware compression(CompressionOptions options) {
         detail::AcceptedCodings accepted = parser.finish();
         accepted.present = !first;
         const Coding coding = detail::negotiate(accepted, settings->offer);
-        detail::MiddlewareAccess::exchange(res).transform = std::make_unique<CompressionTransform>(settings, coding);
+        Exchange& ex = detail::MiddlewareAccess::exchange(res);
+        if (coding == Coding::Identity)  // the usual case without Accept-Encoding: no coder, only Vary
+            detail::on_headers(ex, [&ex] { detail::add_vary(ex, "Accept-Encoding"); });
+        else
+            ex.transform = std::make_unique<CompressionTransform>(settings, coding);
         next();
     };
 }

@@ -8,7 +8,8 @@
 
 namespace duplex::detail {
 
-/// Adds `field` to Vary unless it is already listed (case-insensitively) or Vary is "*".
+/// Adds `field` to Vary unless it is already listed (case-insensitively) or Vary is "*". `field` is a field name
+/// the caller spells as a constant: it is not checked again.
 void add_vary(Exchange& ex, std::string_view field);
 
 }  // namespace duplex::detail

@@ -91,8 +91,13 @@ void RouterWalk::next(std::size_t step, std::optional<Error> err) {
 
 void RouterWalk::step_once() {
     req_.mount_offset_ = base_;
-    std::uint16_t method = method_bit(req_.method());
-    bool head = req_.method() == "HEAD";
+    const std::uint16_t method = method_bit(req_.method());
+    // A route for GET also answers HEAD.
+    const std::uint16_t accepted = req_.method() == "HEAD" ? method | method_bit("GET") : method;
+    // What every layer of this walk matches against: base_ only changes between walks.
+    std::string_view path = req_.path().substr(std::min(base_, req_.path().size()));
+    if (path.empty()) path = "/";
+    NameValueList& scratch = match_scratch();
     while (index_ < stack_->layers.size()) {
         const RouterStack::Layer& layer = stack_->layers[index_++];
         if ((layer.kind == RouterStack::Kind::Error) != err_.has_value()) {
@@ -100,9 +105,6 @@ void RouterWalk::step_once() {
             // answer them), everything else is skipped.
             if (!(layer.kind == RouterStack::Kind::Mount && err_)) continue;
         }
-        std::string_view path = req_.path().substr(std::min(base_, req_.path().size()));
-        if (path.empty()) path = "/";
-        NameValueList& scratch = match_scratch();
         MatchResult m = layer.pattern.match(path, scratch);
         if (m.status == MatchStatus::BadRequest && !err_) {
             err_ = Error(400, "malformed percent-encoding in the path");
@@ -111,7 +113,7 @@ void RouterWalk::step_once() {
         if (!m.matched()) continue;
         switch (layer.kind) {
         case RouterStack::Kind::Route:
-            if (!(layer.methods & method) && !(head && (layer.methods & method_bit("GET")))) {
+            if (!(layer.methods & accepted)) {
                 req_.allow_mask_ |= layer.methods;
                 continue;
             }
