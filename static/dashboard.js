@@ -34,6 +34,7 @@ function percentile(bounds, delta, q) {
 
 function compact(v) {
   if (v === null || v === undefined) return '–';
+  if (v === 0) return '0';
   if (v >= 1e6) return (v / 1e6).toFixed(1) + 'M';
   if (v >= 1e4) return (v / 1e3).toFixed(1) + 'k';
   return v >= 100 ? Math.round(v).toString() : v.toFixed(v >= 10 ? 1 : 2);
@@ -100,7 +101,8 @@ function draw(id, lines) {
   for (let i = 0; i <= 2; i++) {
     const y = Math.round(bottom - (bottom - 6) * i / 2) + 0.5;
     g.beginPath(); g.moveTo(left, y); g.lineTo(w, y); g.stroke();
-    g.fillText(compact(top * i / 2), 2, y + 4);
+    const tick = top * i / 2;
+    g.fillText(tick >= 1 && Number.isInteger(tick) ? compact(tick).replace(/\.0+(?=[kM]?$)/, '') : compact(tick), 2, y + 4);
   }
   g.fillText('2 min', left, h - 2);
   g.fillText('now', w - 24, h - 2);
@@ -115,7 +117,7 @@ function draw(id, lines) {
       if (v === null) { pen = false; return; }
       const x = left + (POINTS - s.length + i) * step;
       const y = bottom - (bottom - 6) * (v / top);
-      if (pen) g.lineTo(x, y); else g.moveTo(x, y);
+      if (pen) g.lineTo(x, y); else { g.moveTo(x - 1, y); g.lineTo(x, y); }  // a lone point still shows
       pen = true;
     });
     g.stroke();

@@ -1,6 +1,6 @@
 // The demo's live dashboard in Chromium:
 //   node tests/browser/dashboard_browser_test.mjs --demo <demo binary> --static <static dir> --artifacts <dir>
-//        [--screenshot <png>]
+//        [--screenshot <png>] [--load-seconds N]
 // Starts the demo on port 0, opens /dashboard, puts HTTP and WebSocket load on the demo from here, and checks
 // that the feed arrives, that the numbers and the charts move with the load, and that the page fetched nothing
 // from elsewhere. Saves a screenshot into <artifacts> (and to --screenshot when given, for the README).
@@ -16,7 +16,6 @@ import { DemoProcess } from './demo_process.mjs';
 
 const EXIT_MS = 5_000;
 const FEED_MS = 8_000;   // a feed message comes once a second: this allows for a loaded machine
-const LOAD_MS = 4_000;   // how long the load runs
 const WATCHDOG_MS = 90_000;
 
 const { values: opts } = parseArgs({
@@ -25,6 +24,7 @@ const { values: opts } = parseArgs({
     static: { type: 'string' },
     artifacts: { type: 'string' },
     screenshot: { type: 'string' },
+    'load-seconds': { type: 'string', default: '4' },
     chromium: { type: 'string', default: '/usr/bin/chromium' },
   },
 });
@@ -33,6 +33,7 @@ if (!opts.demo || !opts.static || !opts.artifacts) {
   process.exit(2);
 }
 fs.mkdirSync(opts.artifacts, { recursive: true });
+const LOAD_MS = 1000 * Number(opts['load-seconds']);  // how long the load runs (longer for a README screenshot)
 
 const checks = new CheckRun();
 const check = checks.check.bind(checks);
@@ -61,7 +62,7 @@ async function httpLoad(port, until, workers) {
 function wsLoad(port, until) {
   return new Promise((resolve) => {
     let echoes = 0;
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/echo`);
+    const ws = new WebSocket(`ws://127.0.0.1:${port}/echo`, { perMessageDeflate: false });
     const done = () => { ws.terminate(); resolve(echoes); };
     ws.on('open', () => ws.send('ping'));
     ws.on('message', () => {

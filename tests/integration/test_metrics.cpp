@@ -12,8 +12,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 using namespace testing_support;
@@ -33,6 +35,19 @@ double series_value(const nlohmann::json& doc, const std::string& name, const nl
         if (s["labels"] == labels) return s.contains("value") ? s["value"].get<double>() : s["count"].get<double>();
     return 0;
 }
+
+// Events the logger receives (from the loop thread) while it lives; then the default sink is back.
+struct LogCapture {
+    std::mutex mutex;
+    std::vector<std::pair<duplex::LogLevel, std::string>> events;
+    LogCapture() {
+        duplex::set_log_sink([this](duplex::LogLevel level, std::string_view m) {
+            std::lock_guard<std::mutex> lock(mutex);
+            events.emplace_back(level, m);
+        });
+    }
+    ~LogCapture() { duplex::set_log_sink({}); }
+};
 
 }  // namespace
 
@@ -56,11 +71,19 @@ TEST_CASE("metrics: HTTP and WebSocket built-ins, as Prometheus text (promtool) 
                                 wss.publish("room", m.data);
                             }});
     });
+    // The library's own message about the 5xx goes through the logger: captured here, then the default is back.
+    LogCapture log;
     const int port = server.http_port();
     CHECK(get(port, "/api/users/1") == "200 /api/users/:id");
     CHECK(get(port, "/api/users/2").rfind("200", 0) == 0);
     CHECK(get(port, "/api/boom").rfind("503", 0) == 0);
     CHECK(get(port, "/nowhere").rfind("404", 0) == 0);
+    {
+        std::lock_guard<std::mutex> lock(log.mutex);
+        REQUIRE(log.events.size() == 1);
+        CHECK(log.events[0].first == duplex::LogLevel::error);
+        CHECK(log.events[0].second == "duplex: GET /api/boom -> 503: down");
+    }
     {
         auto bad = http_request(port, "GET / HTTP/1.1\r\nHost: t\r\nBad Header\r\n\r\n");
         REQUIRE(bad);
@@ -88,8 +111,9 @@ TEST_CASE("metrics: HTTP and WebSocket built-ins, as Prometheus text (promtool) 
                        J{{"method", "GET"}, {"route", "/api/users/:id"}, {"status", "2xx"}}) == 2);
     CHECK(series_value(doc, "duplex_http_requests_total",
                        J{{"method", "GET"}, {"route", "/api/boom"}, {"status", "5xx"}}) == 1);
+    // The 404 and the parser's 400: neither matched a route.
     CHECK(series_value(doc, "duplex_http_requests_total",
-                       J{{"method", "GET"}, {"route", "(none)"}, {"status", "4xx"}}) == 1);
+                       J{{"method", "GET"}, {"route", "(none)"}, {"status", "4xx"}}) == 2);
     CHECK(series_value(doc, "duplex_http_errors_total", J{{"kind", "server"}}) == 1);
     CHECK(series_value(doc, "duplex_http_errors_total", J{{"kind", "parse"}}) == 1);
     CHECK(series_value(doc, "duplex_http_request_duration_seconds", J::object()) >= 5);

@@ -13,10 +13,11 @@
 namespace duplex::detail {
 
 struct LatencyHistogram {
-    static constexpr std::array<std::uint64_t, 16> bounds_ns{
-        100'000,     250'000,     500'000,       1'000'000,     2'500'000,     5'000'000,
-        10'000'000,  25'000'000,  50'000'000,    100'000'000,   250'000'000,   500'000'000,
-        1'000'000'000, 2'500'000'000, 5'000'000'000, 10'000'000'000};
+    // 25 us to 10 s: a hello answer takes tens of microseconds, a slow upstream seconds.
+    static constexpr std::array<std::uint64_t, 18> bounds_ns{
+        25'000,        50'000,        100'000,       250'000,     500'000,     1'000'000,
+        2'500'000,     5'000'000,     10'000'000,    25'000'000,  50'000'000,  100'000'000,
+        250'000'000,   500'000'000,   1'000'000'000, 2'500'000'000, 5'000'000'000, 10'000'000'000};
     std::array<std::uint64_t, bounds_ns.size() + 1> counts{};
     std::uint64_t sum_ns = 0;
 
