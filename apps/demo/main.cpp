@@ -1,10 +1,13 @@
 // The duplex demo: the seed's classic setup in one process and one loop.
-//   HTTP on 3000: the demo page (static/), /api/hello/:name, /api/echo, /api/stats.
+//   HTTP on 3000: the demo page (static/), /api/hello/:name, /api/echo, /api/stats, /metrics (Prometheus),
+//                 /metrics.json, /dashboard and its live feed /metrics/live (a WebSocket topic, once a second).
 //   WebSocket on 8080: /ws greets "world" and broadcasts every text message to all /ws clients;
 //                      /echo echoes every message (permessage-deflate offered).
 // The exact behaviour is the demo contract (shared with tests and benchmarks).
 #include "demo_options.h"
+#include "metrics_feed.h"
 
+#include <duplex/access_log.h>
 #include <duplex/compression.h>
 #include <duplex/duplex.h>
 #include <duplex/static_files.h>
@@ -23,7 +26,8 @@ int main(int argc, char** argv) {
     duplex::WsServer wss(loop);
     std::uint64_t http_requests = 0, ws_messages = 0;
 
-    if (!opt.quiet) app.log_to_stderr();
+    // One tiny-format line per response (method, URL, status, bytes, time), batched per loop turn.
+    if (!opt.quiet) app.use(duplex::access_log({.format = duplex::AccessLogFormat::tiny}));
     app.use([&](duplex::Request&, duplex::Response&, duplex::Next next) {
         ++http_requests;
         next();
@@ -49,6 +53,15 @@ int main(int argc, char** argv) {
                   {"ws_connections", wss.connection_count()},
                   {"ws_messages", ws_messages}});
     });
+    // Metrics of both servers, summed: what Prometheus scrapes, the same as JSON, and the dashboard's feed.
+    auto metrics = [&] {
+        duplex::MetricsSnapshot snap = app.metrics().snapshot();
+        snap.merge(wss.metrics().snapshot());
+        return snap;
+    };
+    app.get("/metrics", duplex::metrics_endpoint(metrics));
+    app.get("/metrics.json", duplex::metrics_endpoint(metrics, duplex::MetricsFormat::json));
+    demo::serve_metrics_feed(app, opt.static_dir, metrics);
     // Compression for the page's files (br, gzip or deflate, kept coded in the file cache); after the API routes,
     // whose answers are a few bytes, so they never meet it.
     app.use(duplex::compression());

@@ -8,6 +8,7 @@
 
 #include "duplex/event_loop.h"
 #include "duplex/http_options.h"
+#include "duplex/metrics.h"
 #include "duplex/router.h"
 
 #include <cstdint>
@@ -82,6 +83,9 @@ public:
     const HttpOptions& http_options() const;
     /// Request and connection counters.
     const HttpStats& stats() const;
+    /// This App's metrics: the built-in duplex_http_* (and duplex_ws_* for app.ws endpoints) and any added to it.
+    /// Read with metrics().snapshot() on the loop thread; see metrics.h.
+    MetricsRegistry& metrics();
     /// The loop this App runs on.
     EventLoop& loop() const;
 

@@ -2,6 +2,7 @@
 /// duplex: Express-style HTTP + WebSocket for C++20 on libuv. Include this one header.
 #pragma once
 
+#include "duplex/access_log.h"
 #include "duplex/app.h"
 #include "duplex/body.h"
 #include "duplex/client.h"
@@ -10,6 +11,8 @@
 #include "duplex/event_loop.h"
 #include "duplex/http_options.h"
 #include "duplex/json.h"
+#include "duplex/log.h"
+#include "duplex/metrics.h"
 #include "duplex/request.h"
 #include "duplex/response.h"
 #include "duplex/router.h"

@@ -100,6 +100,10 @@ public:
 
     /// The path after the mount prefix of the router currently running (Express's req.path inside a sub-router).
     std::string_view route_path() const { return path().substr(mount_offset_); }
+    /// The pattern of the route that matched, after the patterns of the routers it is mounted under
+    /// ("/api/users/:id"), as in Express's req.route.path; "" before a route matched. Also the `route` label of
+    /// the built-in request metrics.
+    std::string route_pattern() const;
 
 private:
     friend class detail::RequestParser;
@@ -124,6 +128,7 @@ private:
     Span path_;        // inside target_, or a "/" stored after it (absolute-form without a path)
     Span query_span_;  // inside target_
     std::size_t mount_offset_ = 0;
+    std::uint32_t route_id_ = 0;    // the matched route's name (metrics/route_names.h), 0 before one matched
     std::uint16_t allow_mask_ = 0;  // methods of routes whose path matched (405 / OPTIONS Allow)
     std::string_view method_;  // points at llhttp's static method names
     int major_ = 1, minor_ = 1;

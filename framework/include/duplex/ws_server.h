@@ -43,6 +43,8 @@ public:
     std::size_t publish(std::string_view topic, std::string_view data, bool binary = false);
     /// WebSockets open now.
     std::size_t connection_count() const;
+    /// This server's metrics: duplex_ws_* and duplex_http_* for its handshake requests; see metrics.h.
+    MetricsRegistry& metrics();
 
     /// Graceful close: stop accepting, close every WebSocket with `code` and wait (bounded by each route's
     /// close_timeout, at most HttpOptions::shutdown_timeout) for the closing handshakes. `done` runs at the end.

@@ -1,12 +1,13 @@
 #include "client/handshake_driver.h"
 
+#include "duplex/log.h"
+
 #include "client/tcp_connector.h"
 #include "loop/loop_core.h"
 #include "net/socket.h"
 #include "http/http_tokens.h"
 #include "ws/ws_session.h"
 
-#include <cstdio>
 #include <exception>
 
 namespace duplex::detail::client {
@@ -110,10 +111,10 @@ void HandshakeDriver::open(const ws::ClientHandshakeResult& result, char* rest, 
         try {
             options_.onopen(ws);
         } catch (const std::exception& e) {
-            std::fprintf(stderr, "duplex: exception in WebSocket onopen: %s\n", e.what());
+            duplex::logf(duplex::LogLevel::error, "duplex: exception in WebSocket onopen: %s", e.what());
             session->close(CloseCode::InternalError, "handler error");
         } catch (...) {
-            std::fprintf(stderr, "duplex: unknown exception in WebSocket onopen\n");
+            duplex::logf(duplex::LogLevel::error, "duplex: unknown exception in WebSocket onopen");
             session->close(CloseCode::InternalError, "handler error");
         }
     }

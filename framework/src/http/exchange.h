@@ -9,6 +9,7 @@
 #include "duplex/request.h"
 #include "duplex/response.h"
 #include "http/body_transform.h"
+#include "http/response_observer.h"
 
 #include <cstdint>
 #include <functional>
@@ -27,7 +28,7 @@ struct Exchange {
     std::string head;                // user headers, serialized "Name: value\r\n" lines
     std::string out;                 // bytes waiting for this exchange's turn in the pipeline
     std::uint64_t body_bytes = 0;    // body bytes sent (access log)
-    std::uint64_t started_ms = 0;
+    std::uint64_t started_ns = 0;    // uv_hrtime() at the request's head (latency metric, access log)
     bool headers_sent = false;
     bool finished = false;
     bool chunked = false;
@@ -38,12 +39,15 @@ struct Exchange {
     std::function<void()> on_drain;
     std::function<void(bool)> on_finish;
     std::unique_ptr<BodyTransform> transform;  // set by a middleware (compression); null on the usual path
+    std::shared_ptr<ResponseObserver> observer;  // set by the access-log middleware; null on the usual path
     std::function<void()> before_head;  // runs once right before the head is written (detail::on_headers)
 
     // Ready for the next request on the same connection; keeps buffer capacity.
     void reset();
     // A new public handle on `ex` (the only way to make one: Response's constructor is private).
     static Response response(std::shared_ptr<Exchange> ex);
+    // The route that answered req (route_names.h), 0 when none matched.
+    static std::uint32_t route_of(const Request& req) { return req.route_id_; }
 };
 
 }  // namespace duplex::detail

@@ -6,6 +6,7 @@
 
 #include "duplex/http_options.h"
 #include "duplex/response.h"
+#include "metrics/http_counters.h"
 
 #include <cstddef>
 #include <memory>
@@ -35,6 +36,9 @@ public:
     virtual void on_response_done(const Exchange& ex) = 0;
     virtual void on_session_open(HttpSession& s) = 0;
     virtual void on_session_closed(HttpSession& s) = 0;
+
+    // The built-in HTTP metrics: sessions count into them directly (plain integers, loop thread).
+    HttpCounters counters;
 };
 
 }  // namespace duplex::detail

@@ -1,9 +1,10 @@
 #include "http/http_session.h"
 
+#include "duplex/log.h"
+
 #include "http/response_writer.h"
 #include "net/socket.h"
 
-#include <cstdio>
 #include <exception>
 
 namespace duplex::detail {
@@ -16,13 +17,14 @@ void Exchange::reset() {
     head.clear();
     out.clear();
     body_bytes = 0;
-    started_ms = 0;
+    started_ns = 0;
     headers_sent = finished = chunked = head_only = close_after = queued = false;
     keep_alive = true;
     on_drain = nullptr;
     on_finish = nullptr;
     transform.reset();
     before_head = nullptr;
+    observer.reset();
 }
 
 HttpSession::HttpSession(Socket& socket, HttpHost& host)
@@ -47,6 +49,7 @@ std::shared_ptr<Exchange> HttpSession::fresh_exchange() {
 
 void HttpSession::on_data(char* data, std::size_t len) {
     if (closed_ || parsing_stopped_) return;
+    host_.counters.received_bytes += len;
     if (!pending_in_.empty()) {  // paused on the pipeline bound: keep order, parse later
         pending_in_.append(data, len);
         return;
@@ -110,7 +113,7 @@ void HttpSession::feed(char* data, std::size_t len) {
 void HttpSession::dispatch(std::shared_ptr<Exchange> ex) {
     ex->session = this;
     ex->queued = true;
-    ex->started_ms = uv_now(socket_->tcp()->loop);
+    ex->started_ns = uv_hrtime();
     ex->head_only = ex->req.method() == "HEAD";
     if (!ex->keep_alive) {
         ex->close_after = true;
@@ -140,7 +143,7 @@ void HttpSession::upgrade(char* rest, std::size_t n) {
     }
     ex->session = this;
     ex->queued = true;
-    ex->started_ms = uv_now(socket_->tcp()->loop);
+    ex->started_ns = uv_hrtime();
     ex->req.remote_ = remote();
     queue_.push_back(ex);
     Socket* sock = socket_;
@@ -166,6 +169,7 @@ void HttpSession::upgrade(char* rest, std::size_t n) {
 }
 
 void HttpSession::fail(int status, std::string_view why) {
+    ++(status == 408 ? host_.counters.timeouts : host_.counters.parse_errors);
     std::shared_ptr<Exchange> ex = cur_ ? std::move(cur_) : fresh_exchange();
     stop_parsing();
     ex->session = this;
@@ -214,6 +218,10 @@ void HttpSession::advance() {
         queue_.erase(queue_.begin());
         ex->queued = false;
         host_.on_response_done(*ex);
+        if (ex->observer) {
+            ex->observer->on_response_done(ex->req, {ex->status, ex->body_bytes, uv_hrtime() - ex->started_ns,
+                                                     socket_->tcp()->loop});
+        }
         auto fin = std::move(ex->on_finish);
         ex->on_finish = nullptr;
         ex->on_drain = nullptr;
@@ -221,7 +229,7 @@ void HttpSession::advance() {
             try {
                 fin(true);
             } catch (const std::exception& e) {
-                std::fprintf(stderr, "duplex: exception in on_finish: %s\n", e.what());
+                duplex::logf(duplex::LogLevel::error, "duplex: exception in on_finish: %s", e.what());
             } catch (...) {
             }
         }
@@ -297,7 +305,7 @@ void HttpSession::on_drain() {
     try {
         fn();
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "duplex: exception in on_drain: %s\n", e.what());
+        duplex::logf(duplex::LogLevel::error, "duplex: exception in on_drain: %s", e.what());
     } catch (...) {
     }
 }

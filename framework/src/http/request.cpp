@@ -4,8 +4,11 @@
 #include "duplex/json.h"
 #include "http/http_tokens.h"
 #include "http/url.h"
+#include "metrics/route_names.h"
 
 namespace duplex {
+
+std::string Request::route_pattern() const { return detail::route_name(route_id_); }
 
 using detail::ascii_iequals;
 
@@ -26,6 +29,7 @@ void Request::clear() {
     query_span_ = {};
     mount_offset_ = 0;
     allow_mask_ = 0;
+    route_id_ = 0;
     method_ = {};
     major_ = minor_ = 1;
     body_.clear();

@@ -1,6 +1,7 @@
 #include "duplex/response.h"
 
 #include "duplex/json.h"
+#include "duplex/log.h"
 
 #include "http/exchange.h"
 #include "http/file_answer.h"
@@ -8,8 +9,6 @@
 #include "http/http_session.h"
 #include "http/response_writer.h"
 #include "util/buffer_capacity.h"
-
-#include <cstdio>
 
 namespace duplex {
 
@@ -33,7 +32,8 @@ Response::~Response() {
     Exchange& ex = *ex_;
     if (--ex.handles > 0 || ex.finished || !ex.session) return;
     // The last handle is gone and nobody answered: never leave the client hanging.
-    std::fprintf(stderr, "duplex: %.*s %.*s: handler dropped the response without finishing it; answering 500\n",
+    duplex::logf(duplex::LogLevel::error,
+                 "duplex: %.*s %.*s: handler dropped the response without finishing it; answering 500",
                  static_cast<int>(ex.req.method().size()), ex.req.method().data(),
                  static_cast<int>(ex.req.path().size()), ex.req.path().data());
     if (ex.headers_sent) {

@@ -1,5 +1,7 @@
 #include "http/response_writer.h"
 
+#include "duplex/log.h"
+
 #include "http/http_date.h"
 #include "http/http_session.h"
 #include "http/http_tokens.h"
@@ -8,7 +10,6 @@
 
 #include <algorithm>
 #include <charconv>
-#include <cstdio>
 #include <cstring>
 #include <utility>
 
@@ -152,7 +153,8 @@ bool set_header(Exchange& ex, std::string_view name, std::string_view value, boo
     // Names must be tokens and values field-values (RFC 9110 5.5): no CR/LF/NUL or other control byte can
     // split the response or be refused by a strict client.
     if (!is_token(name) || !is_field_value(value)) {
-        std::fprintf(stderr, "duplex: refused header (name not a token, or a control byte in the value): %.*s\n",
+        duplex::logf(duplex::LogLevel::warn,
+                     "duplex: refused header (name not a token, or a control byte in the value): %.*s",
                      static_cast<int>(name.size()), name.data());
         return false;
     }

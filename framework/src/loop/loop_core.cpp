@@ -1,7 +1,8 @@
 #include "loop/loop_core.h"
 
+#include "duplex/log.h"
+
 #include <atomic>
-#include <cstdio>
 #include <cstdlib>
 #include <exception>
 
@@ -22,9 +23,9 @@ void guarded(const char* where, F&& f) noexcept {
     try {
         f();
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "duplex: exception in %s: %s\n", where, e.what());
+        duplex::logf(duplex::LogLevel::error, "duplex: exception in %s: %s", where, e.what());
     } catch (...) {
-        std::fprintf(stderr, "duplex: unknown exception in %s\n", where);
+        duplex::logf(duplex::LogLevel::error, "duplex: unknown exception in %s", where);
     }
 }
 
@@ -59,7 +60,7 @@ std::size_t LoopCore::claim_slot() {
     static std::atomic<std::size_t> next{0};
     const std::size_t slot = next.fetch_add(1);
     if (slot >= max_services) {
-        std::fprintf(stderr, "duplex: more than %zu loop services\n", max_services);
+        duplex::logf(duplex::LogLevel::error, "duplex: more than %zu loop services", max_services);
         std::abort();
     }
     return slot;

@@ -1,8 +1,9 @@
 #include "middleware/session_save.h"
 
+#include "duplex/log.h"
+
 #include "http/response_writer.h"
 #include "middleware/session_state.h"
-#include <cstdio>
 #include <stdexcept>
 
 namespace duplex::detail {
@@ -14,7 +15,7 @@ bool came_over_tls(const Request&) { return false; }
 bool is_empty(const nlohmann::json& data) { return data.is_null() || (data.is_object() && data.empty()); }
 
 void report(bool ok) {
-    if (!ok) std::fprintf(stderr, "duplex: the session store failed to save a session\n");
+    if (!ok) duplex::logf(duplex::LogLevel::error, "duplex: the session store failed to save a session");
 }
 
 bool secure_cookie(const SessionState& st, const Request& req) {
@@ -64,9 +65,9 @@ void save_session(Exchange& ex) noexcept {
     try {
         if (SessionState* st = SessionAccess::state(ex.req)) save(ex, *st);
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "duplex: session not saved: %s\n", e.what());
+        duplex::logf(duplex::LogLevel::error, "duplex: session not saved: %s", e.what());
     } catch (...) {
-        std::fprintf(stderr, "duplex: session not saved\n");
+        duplex::logf(duplex::LogLevel::error, "duplex: session not saved");
     }
 }
 

@@ -1,8 +1,9 @@
 #include "net/listener.h"
 
+#include "duplex/log.h"
+
 #include "loop/loop_core.h"
 
-#include <cstdio>
 #include <cstring>
 #include <sys/socket.h>
 
@@ -80,7 +81,7 @@ void Listener::on_connection(uv_stream_t* server, int status) {
         std::uint64_t now = uv_now(self->core_.uv());
         if (now - self->last_error_log_ >= 1000) {
             self->last_error_log_ = now;
-            std::fprintf(stderr, "duplex: accept failed: %s\n", uv_strerror(status));
+            duplex::logf(duplex::LogLevel::warn, "duplex: accept failed: %s", uv_strerror(status));
         }
         return;
     }

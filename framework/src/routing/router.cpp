@@ -27,7 +27,8 @@ Router::Router(RouterOptions options) : stack_(std::make_shared<RouterStack>()) 
 void Router::add_route(std::string_view method, std::string_view path, Middleware fn) {
     std::uint16_t bits = method.empty() ? 0xFFFF : detail::method_bit(method);
     if (bits == 0) throw std::invalid_argument("unsupported route method '" + std::string(method) + "'");
-    stack_->layers.push_back({RouterStack::Kind::Route, bits, compile(path, stack_->options, true), std::move(fn), {}, {}});
+    stack_->layers.push_back({RouterStack::Kind::Route, bits, compile(path, stack_->options, true), std::move(fn), {}, {},
+                              detail::route_id(path), {}});
 }
 
 Router& Router::use(std::string_view prefix, Middleware fn) {
@@ -37,7 +38,8 @@ Router& Router::use(std::string_view prefix, Middleware fn) {
 
 Router& Router::use(std::string_view prefix, const Router& sub) {
     if (sub.stack_ == stack_) throw std::invalid_argument("a router cannot be mounted on itself");
-    stack_->layers.push_back({RouterStack::Kind::Mount, 0, compile(prefix, stack_->options, false), {}, {}, sub.stack_});
+    stack_->layers.push_back({RouterStack::Kind::Mount, 0, compile(prefix, stack_->options, false), {}, {},
+                              sub.stack_, detail::route_id(prefix), {}});
     return *this;
 }
 

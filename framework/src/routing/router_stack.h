@@ -6,6 +6,7 @@
 
 #include "duplex/router.h"
 #include "http/path_pattern.h"
+#include "metrics/route_names.h"
 
 #include <cstdint>
 #include <string>
@@ -29,6 +30,8 @@ struct RouterStack {
         Middleware fn;
         ErrorHandler error_fn;
         std::shared_ptr<RouterStack> sub;
+        std::uint32_t name = 0;  // Route and Mount: the pattern's id (metrics/route_names.h)
+        RouteJoinCache joined;   // Route and Mount: this pattern's id under the mount prefix of the walk
     };
     RouterOptions options;
     std::vector<Layer> layers;
@@ -49,6 +52,8 @@ public:
     // grow with the number of layers.
     void next(std::size_t step, std::optional<Error> err);
     static std::uint16_t allow_mask(const Request& req) { return req.allow_mask_; }
+    // The id of the mount prefixes above this walk's stack (0 at the top): names the matched route.
+    std::uint32_t prefix_name = 0;
 
 private:
     template <class F> void call(F&& f);

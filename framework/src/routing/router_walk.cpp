@@ -117,6 +117,7 @@ void RouterWalk::step_once() {
                 req_.allow_mask_ |= layer.methods;
                 continue;
             }
+            req_.route_id_ = prefix_name == 0 ? layer.name : layer.joined.join(prefix_name, layer.name);
             req_.params_.resize(scratch.size());
             for (std::size_t i = 0; i < scratch.size(); ++i) {
                 req_.params_[i].first.assign(scratch[i].name);
@@ -137,6 +138,7 @@ void RouterWalk::step_once() {
             std::size_t step_now = step_;
             auto sub = std::make_shared<RouterWalk>(layer.sub, req_, res_, base_ + m.consumed,
                 [self, step_now](std::optional<Error> e) { self->next(step_now, std::move(e)); });
+            sub->prefix_name = prefix_name == 0 ? layer.name : layer.joined.join(prefix_name, layer.name);
             sub->next(0, err_);
             return;
         }

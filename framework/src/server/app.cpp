@@ -1,4 +1,5 @@
 #include "duplex/app.h"
+#include "duplex/log.h"
 #include "duplex/websocket.h"
 
 #include "http/http_session.h"
@@ -8,14 +9,18 @@
 #include "static/file_sender.h"
 #include "ws/ws_endpoints.h"
 
-#include <cstdio>
 #include <uv.h>
 
 namespace duplex {
 
 namespace detail {
 
-ServerHost::ServerHost(EventLoop& l, const Router* r, HttpOptions options) : loop(l), router(r), options_(options) {}
+ServerHost::ServerHost(EventLoop& l, const Router* r, HttpOptions options) : loop(l), router(r), options_(options) {
+    metrics.add_collector([this](MetricsSnapshot& snap) {
+        counters.collect(snap);
+        if (ws) ws->collect(snap);
+    });
+}
 
 WsEndpoints& ServerHost::endpoints() {
     if (!ws) {
@@ -54,7 +59,7 @@ void ServerHost::handle_request(Request& req, Response& res) {
     try {
         router->handle(req, res, &final_handler);
     } catch (const std::exception& e) {  // only the final handler can throw here (e.g. bad JSON in a reply)
-        std::fprintf(stderr, "duplex: %s\n", e.what());
+        duplex::logf(duplex::LogLevel::error, "duplex: %s", e.what());
     } catch (...) {
     }
 }
@@ -75,9 +80,11 @@ bool ServerHost::handle_upgrade(Request& req, Response& res, Socket& socket, cha
 }
 
 void ServerHost::on_response_done(const Exchange& ex) {
+    const std::uint64_t elapsed_ns = uv_hrtime() - ex.started_ns;
+    counters.on_response(Exchange::route_of(ex.req), ex.req.method(), ex.status, elapsed_ns, ex.body_bytes);
     if (!access_log) return;
-    AccessLogEntry e{ex.req.method(), ex.req.target(), ex.status, ex.body_bytes,
-                     uv_now(loop.native()) - ex.started_ms, ex.req.remote_address()};
+    AccessLogEntry e{ex.req.method(), ex.req.target(), ex.status, ex.body_bytes, elapsed_ns / 1'000'000,
+                     ex.req.remote_address()};
     try {
         access_log(e);
     } catch (...) {
@@ -87,6 +94,8 @@ void ServerHost::on_response_done(const Exchange& ex) {
 void ServerHost::on_session_open(HttpSession& s) {
     sessions_.insert(&s);
     stats.connections = sessions_.size();
+    counters.open_connections = sessions_.size();
+    ++counters.connections_opened;
 }
 
 void ServerHost::send_file(Request& req, Response& res, const std::string& path) {
@@ -96,6 +105,7 @@ void ServerHost::send_file(Request& req, Response& res, const std::string& path)
 void ServerHost::on_session_closed(HttpSession& s) {
     sessions_.erase(&s);
     stats.connections = sessions_.size();
+    counters.open_connections = sessions_.size();
     if (closing_) maybe_done();
 }
 
@@ -151,7 +161,8 @@ void App::on_access_log(std::function<void(const AccessLogEntry&)> fn) { host_->
 
 void App::log_to_stderr() {
     on_access_log([](const AccessLogEntry& e) {
-        std::fprintf(stderr, "%.*s %.*s %.*s %d %llu %llums\n", static_cast<int>(e.remote.size()), e.remote.data(),
+        duplex::logf(duplex::LogLevel::info, "%.*s %.*s %.*s %d %llu %llums", static_cast<int>(e.remote.size()),
+                     e.remote.data(),
                      static_cast<int>(e.method.size()), e.method.data(), static_cast<int>(e.target.size()),
                      e.target.data(), e.status, static_cast<unsigned long long>(e.body_bytes),
                      static_cast<unsigned long long>(e.duration_ms));
@@ -160,6 +171,7 @@ void App::log_to_stderr() {
 
 const HttpOptions& App::http_options() const { return host_->http_options(); }
 const HttpStats& App::stats() const { return host_->stats; }
+MetricsRegistry& App::metrics() { return host_->metrics; }
 EventLoop& App::loop() const { return host_->loop; }
 
 std::string error_text(int code) { return code < 0 ? uv_strerror(code) : "ok"; }

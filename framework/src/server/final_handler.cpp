@@ -1,9 +1,8 @@
 #include "server/final_handler.h"
 
 #include "duplex/json.h"
+#include "duplex/log.h"
 #include "routing/router_stack.h"
-
-#include <cstdio>
 
 namespace duplex::detail {
 
@@ -27,7 +26,7 @@ void final_handler(Request& req, Response& res, const std::optional<Error>& err)
         int status = err->status();
         std::string message = err->message();
         if (status >= 500) {
-            std::fprintf(stderr, "duplex: %.*s %.*s -> %d: %s\n", static_cast<int>(req.method().size()),
+            duplex::logf(duplex::LogLevel::error, "duplex: %.*s %.*s -> %d: %s", static_cast<int>(req.method().size()),
                          req.method().data(), static_cast<int>(req.path().size()), req.path().data(), status,
                          message.c_str());
             message = "Internal Server Error";

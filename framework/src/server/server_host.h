@@ -6,6 +6,7 @@
 #pragma once
 
 #include "duplex/app.h"
+#include "duplex/metrics.h"
 #include "http/http_host.h"
 #include "net/listener.h"
 
@@ -43,6 +44,7 @@ public:
     EventLoop& loop;
     const Router* router;
     HttpStats stats;
+    MetricsRegistry metrics;  // the built-in HTTP and WebSocket metrics (a collector) and the user's
     std::function<void(const AccessLogEntry&)> access_log;
     std::unique_ptr<WsEndpoints> ws;  // created by endpoints()
 

@@ -22,6 +22,8 @@ std::size_t WsServer::publish(std::string_view topic, std::string_view data, boo
     return host_->ws ? host_->ws->publish(topic, data, binary) : 0;
 }
 
+MetricsRegistry& WsServer::metrics() { return host_->metrics; }
+
 std::size_t WsServer::connection_count() const { return host_->ws ? host_->ws->open_count() : 0; }
 
 void WsServer::close(std::uint16_t code, std::function<void()> done) { host_->close(code, std::move(done)); }

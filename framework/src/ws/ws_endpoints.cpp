@@ -1,5 +1,7 @@
 #include "ws/ws_endpoints.h"
 
+#include "duplex/log.h"
+
 #include "net/socket.h"
 #include "util/buffer_capacity.h"
 #include "util/slab_pool.h"
@@ -8,7 +10,6 @@
 #include "ws/ws_session.h"
 
 #include <algorithm>
-#include <cstdio>
 #include <stdexcept>
 
 namespace duplex::detail {
@@ -32,7 +33,10 @@ void refuse(Response& res, const ws::HandshakeDecision& d) {
 
 WsEndpoints::~WsEndpoints() {
     // Sessions that outlive us (server destroyed without close()) keep their routes but lose their endpoints.
-    for (Entry& e : routes_) e.route->endpoints = nullptr;
+    for (Entry& e : routes_) {
+        e.route->endpoints = nullptr;
+        e.route->counters = nullptr;
+    }
     for (WsSession* s : open_sessions()) s->terminate();
 }
 
@@ -42,6 +46,7 @@ void WsEndpoints::link(WsSession& s) {
     if (open_head_) open_head_->prev_open = &s;
     open_head_ = &s;
     ++open_count_;
+    ++counters.opened;
 }
 
 void WsEndpoints::unlink(WsSession& s) {
@@ -64,7 +69,8 @@ void WsEndpoints::add(std::string_view path, WsRoute route) {
     PatternError err;
     auto p = PathPattern::compile(path, {}, &err);
     if (!p) throw std::invalid_argument("invalid WebSocket route '" + std::string(path) + "': " + std::string(err.reason));
-    routes_.push_back({std::move(*p), std::make_shared<SessionRoute>(SessionRoute{std::move(route), std::string(path), this})});
+    routes_.push_back({std::move(*p), std::make_shared<SessionRoute>(
+                                             SessionRoute{std::move(route), std::string(path), this, &counters})});
 }
 
 const WsEndpoints::Entry* WsEndpoints::find(std::string_view path, NameValueList& params) const {
@@ -114,7 +120,7 @@ bool WsEndpoints::upgrade(Request& req, Response& res, Socket& socket, char* res
             return false;
         }
     } catch (const std::exception& ex) {
-        std::fprintf(stderr, "duplex: exception in WebSocket upgrade hook: %s\n", ex.what());
+        duplex::logf(duplex::LogLevel::error, "duplex: exception in WebSocket upgrade hook: %s", ex.what());
         if (!res.finished()) res.status(500).set("Connection", "close").send("Internal Server Error\n");
         return false;
     }
@@ -153,7 +159,7 @@ bool WsEndpoints::upgrade(Request& req, Response& res, Socket& socket, char* res
         try {
             route.onopen(ws, req);
         } catch (const std::exception& ex) {
-            std::fprintf(stderr, "duplex: exception in WebSocket onopen: %s\n", ex.what());
+            duplex::logf(duplex::LogLevel::error, "duplex: exception in WebSocket onopen: %s", ex.what());
             s->close(CloseCode::InternalError, "handler error");
         }
     }
@@ -185,6 +191,7 @@ bool WsEndpoints::unsubscribe(WsSession& s, std::string_view topic) {
 }
 
 std::size_t WsEndpoints::publish(std::string_view topic, std::string_view data, bool binary) {
+    ++counters.publishes;
     auto t = topics_.find(std::string(topic));
     if (t == topics_.end()) return 0;
     thread_local std::string frame;
@@ -197,6 +204,7 @@ std::size_t WsEndpoints::publish(std::string_view topic, std::string_view data, 
         if (r == SendResult::Queued || r == SendResult::Backpressure) ++delivered;
     }
     release_if_over(frame, scratch_keep_bytes);
+    counters.fanout += delivered;
     return delivered;
 }
 
@@ -206,6 +214,8 @@ void WsEndpoints::on_session_closed(WsSession& s) {
     unlink(s);
     if (open_count_ == 0 && on_empty) on_empty();
 }
+
+void WsEndpoints::collect(MetricsSnapshot& snap) const { counters.collect(snap, open_count_, topics_.size()); }
 
 void WsEndpoints::close_all(std::uint16_t code, std::string_view reason) {
     for (WsSession* s : open_sessions()) s->close(code, reason);

@@ -10,6 +10,7 @@
 #include "duplex/response.h"
 #include "duplex/websocket.h"
 #include "http/path_pattern.h"
+#include "metrics/ws_counters.h"
 
 #include <functional>
 #include <memory>
@@ -45,6 +46,10 @@ public:
     void close_all(std::uint16_t code, std::string_view reason);
     void abort_all();
     std::size_t open_count() const { return open_count_; }
+    // Adds the duplex_ws_* families to snap.
+    void collect(MetricsSnapshot& snap) const;
+    // Sessions of these endpoints count into it (through their SessionRoute).
+    WsCounters counters;
     // Runs whenever the last open session has closed (graceful shutdown waits on it).
     std::function<void()> on_empty;
 

@@ -1,5 +1,7 @@
 #include "ws/ws_session.h"
 
+#include "duplex/log.h"
+
 #include "loop/loop_core.h"
 #include "net/socket.h"
 #include "util/buffer_capacity.h"
@@ -10,7 +12,6 @@
 #include "ws/ws_endpoints.h"
 
 #include <atomic>
-#include <cstdio>
 #include <exception>
 
 namespace duplex::detail {
@@ -91,10 +92,10 @@ void WsSession::user(const char* what, F&& f) {
     try {
         f();
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "duplex: exception in WebSocket %s: %s\n", what, e.what());
+        duplex::logf(duplex::LogLevel::error, "duplex: exception in WebSocket %s: %s", what, e.what());
         if (state_ == ReadyState::Open) fail(CloseCode::InternalError, "handler error");
     } catch (...) {
-        std::fprintf(stderr, "duplex: unknown exception in WebSocket %s\n", what);
+        duplex::logf(duplex::LogLevel::error, "duplex: unknown exception in WebSocket %s", what);
         if (state_ == ReadyState::Open) fail(CloseCode::InternalError, "handler error");
     }
 }
@@ -157,13 +158,17 @@ std::optional<SendResult> WsSession::refuse(ws::Opcode op, std::size_t incoming)
     if (state_ != ReadyState::Open) return SendResult::Closed;
     const WsOptions& o = options();
     if (buffered_amount() + incoming <= o.max_buffered_bytes) return std::nullopt;
-    if (o.backpressure == BackpressurePolicy::Drop) return SendResult::Dropped;
+    if (o.backpressure == BackpressurePolicy::Drop) {
+        if (WsCounters* c = route_->counters) ++c->dropped;
+        return SendResult::Dropped;
+    }
     fail(CloseCode::PolicyViolation, "send buffer limit exceeded");
     return SendResult::Closed;
 }
 
 SendResult WsSession::queued() {
     if (buffered_amount() <= options().high_water_bytes) return SendResult::Queued;
+    if (WsCounters* c = route_->counters; c && !want_drain_) ++c->backpressure;
     want_drain_ = true;
     return SendResult::Backpressure;
 }
@@ -185,6 +190,10 @@ SendResult WsSession::enqueue(ws::Opcode op, std::string_view bytes, Framing fra
         write_frame(op, bytes, false);
     }
     if (op == ws::Opcode::Pong) pong_queued_ = true;
+    if (WsCounters* c = route_->counters; c && !ws::is_control(op)) {
+        ++c->messages_out;
+        c->bytes_out += bytes.size();
+    }
     return queued();
 }
 
@@ -216,6 +225,7 @@ void WsSession::send_close(std::uint16_t code, std::string_view reason) {
         enqueue(ws::Opcode::Close, {});
         return;
     }
+    if (WsCounters* c = route_->counters; c && code == CloseCode::PolicyViolation) ++c->policy_closes;
     ws::ClosePayload p = ws::make_close_payload(code, reason);
     enqueue(ws::Opcode::Close, p.view());
 }
@@ -252,7 +262,7 @@ void WsSession::fail(std::uint16_t code, std::string_view reason) {
         try {
             route().onerror(ws, err);
         } catch (...) {
-            std::fprintf(stderr, "duplex: exception in WebSocket onerror\n");
+            duplex::logf(duplex::LogLevel::error, "duplex: exception in WebSocket onerror");
         }
     }
     if (state_ == ReadyState::Closed) return;  // the handler may have terminated it
@@ -290,6 +300,10 @@ void WsSession::on_message(ws::Opcode opcode, std::string_view payload, bool com
             fail(CloseCode::InvalidPayload, "invalid UTF-8 in text message");
             return;
         }
+    }
+    if (WsCounters* c = route_->counters) {
+        ++c->messages_in;
+        c->bytes_in += payload.size();
     }
     if (route().onmessage) {
         WebSocket ws = handle();
@@ -385,7 +399,7 @@ void WsSession::on_closed(int) {
         try {
             route().onclose(ws, ev);
         } catch (...) {
-            std::fprintf(stderr, "duplex: exception in WebSocket onclose\n");
+            duplex::logf(duplex::LogLevel::error, "duplex: exception in WebSocket onclose");
         }
     }
 }

@@ -36,6 +36,7 @@ namespace duplex::detail {
 
 class Socket;
 class WsEndpoints;
+struct WsCounters;
 
 // What sessions run on: the callbacks and options, the path the route answers (the url() of every session
 // whose request target is exactly that, so the common case stores no URL per connection), and the server's
@@ -45,6 +46,7 @@ struct SessionRoute {
     WsRoute route;
     std::string path;
     WsEndpoints* endpoints = nullptr;
+    WsCounters* counters = nullptr;  // the endpoints' metrics; null with endpoints
 };
 
 class WsSession : public Protocol, public std::enable_shared_from_this<WsSession> {
