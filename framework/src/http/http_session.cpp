@@ -3,8 +3,10 @@
 #include "duplex/log.h"
 
 #include "http/response_writer.h"
+#include "loop/loop_core.h"
 #include "net/socket.h"
 
+#include <algorithm>
 #include <exception>
 
 namespace duplex::detail {
@@ -18,7 +20,7 @@ void Exchange::reset() {
     out.clear();
     body_bytes = 0;
     started_ns = 0;
-    headers_sent = finished = chunked = head_only = close_after = queued = false;
+    headers_sent = finished = chunked = head_only = close_after = queued = endless = false;
     keep_alive = true;
     on_drain = nullptr;
     on_finish = nullptr;
@@ -289,8 +291,10 @@ void HttpSession::detach_all() {
 
 void HttpSession::on_eof() {
     peer_eof_ = true;
-    if (parser_.phase() != RequestParser::Phase::Idle || queue_.empty()) {
-        // A half-sent request can never complete; with nothing pending there is nothing left to say.
+    const bool streaming = std::any_of(queue_.begin(), queue_.end(), [](const auto& ex) { return ex->endless; });
+    if (parser_.phase() != RequestParser::Phase::Idle || queue_.empty() || streaming) {
+        // A half-sent request can never complete; with nothing pending there is nothing left to say; an event
+        // stream has no end to wait for: a client that stops sending has left it.
         stop_parsing();
         detach_all();
         if (socket_) socket_->end();
@@ -355,7 +359,13 @@ void HttpSession::shutdown() {
         return;
     }
     queue_.back()->close_after = true;
+    // Event streams end only when told: end them now (cleanly) instead of holding the shutdown for its bound.
+    const auto queued = queue_;  // ending one advances the pipeline
+    for (const auto& ex : queued)
+        if (ex->endless) end_response(*ex);
 }
+
+LoopCore& HttpSession::loop_core() const { return LoopCore::of(socket_->tcp()->loop); }
 
 void HttpSession::abort() {
     if (socket_) socket_->close(UV_ECANCELED);

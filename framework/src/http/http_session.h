@@ -21,6 +21,7 @@
 
 namespace duplex::detail {
 
+class LoopCore;
 class Socket;
 
 class HttpSession : public Protocol, public std::enable_shared_from_this<HttpSession> {
@@ -49,6 +50,8 @@ public:
     bool is_head(const Exchange& ex) const { return !queue_.empty() && queue_.front().get() == &ex; }
     const HttpOptions& options() const { return host_.http_options(); }
     HttpHost& host() const { return host_; }
+    // The loop this connection runs on (for timers of the exchanges it carries).
+    LoopCore& loop_core() const;
 
     // Graceful shutdown: no new requests; idle connections close now, busy ones after their last response.
     void shutdown();

@@ -2,90 +2,123 @@
 
 #include "http/body_transform.h"
 #include "http/file_answer.h"
-#include "http/middleware_access.h"
+#include "http/http_session.h"
 #include "http/http_tokens.h"
+#include "http/middleware_access.h"
+#include "loop/loop_core.h"
 #include "static/conditional.h"
 #include "static/file_identity.h"
 
 #include <algorithm>
 #include <cerrno>
+#include <chrono>
 #include <cstdlib>
 #include <ctime>
 #include <sys/stat.h>
+#include <thread>
 #include <unistd.h>
 
 namespace duplex::detail::static_files {
+
+std::atomic<int> file_read_delay_ms{0};
 
 namespace {
 
 constexpr std::size_t kChunk = 64 * 1024;
 
-// One read buffer per thread for every file body read from disk: write() copies the bytes out before anything
-// else can read into it, so streams never need their own, and a request allocates and zero-fills nothing for it.
-char* chunk_buffer() {
-    thread_local std::unique_ptr<char[]> buf(new char[kChunk]);
-    return buf.get();
-}
-
-// A body in flight, from the entry's bytes in memory or from a descriptor on its version. At most about one chunk
-// waits in user space: the next goes once the connection has drained (backpressure), so the kernel takes each
-// whole on the next flush and the socket reuses one buffer instead of growing and freeing a large one per round.
+// A body in flight, from the entry's bytes in memory or from a descriptor on its version. From memory, the kernel
+// takes what it can straight from the entry's bytes; the rest goes one chunk at a time through the socket's buffer,
+// the next once the connection has drained (backpressure). From disk, each chunk is read on libuv's thread pool
+// (a slow disk or a cold page cache never stalls the loop): the next read starts while the last chunk is being
+// sent, and waits for drain once more than that is queued, so at most about two chunks wait in user space.
 struct BodyStream : std::enable_shared_from_this<BodyStream> {
     Response res;
     std::shared_ptr<const FileEntry> file;
     int fd;  // -1: the body is in memory
     std::uint64_t offset;
     std::uint64_t remaining;
+    // Disk only: the read on the thread pool. While it runs, `reading` keeps the stream (and buf) alive.
+    uv_work_t work{};
+    std::unique_ptr<char[]> buf;
+    std::size_t want = 0;
+    ssize_t got = 0;
+    std::shared_ptr<BodyStream> reading;
 
     BodyStream(Response r, std::shared_ptr<const FileEntry> f, int descriptor, std::uint64_t from, std::uint64_t length)
-        : res(std::move(r)), file(std::move(f)), fd(descriptor), offset(from), remaining(length) {}
+        : res(std::move(r)), file(std::move(f)), fd(descriptor), offset(from), remaining(length) {
+        work.data = this;
+    }
     ~BodyStream() {
         if (fd >= 0) ::close(fd);
     }
     BodyStream(const BodyStream&) = delete;
     BodyStream& operator=(const BodyStream&) = delete;
 
-    // The next chunk; empty when the file shrank or failed under us.
-    std::string_view next_chunk() {
-        const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, remaining));
-        if (fd < 0) return std::string_view(*file->body).substr(static_cast<std::size_t>(offset), want);
-        char* buf = chunk_buffer();
-        for (;;) {
-            const ssize_t n = ::pread(fd, buf, want, static_cast<off_t>(offset));
-            if (n < 0 && errno == EINTR) continue;
-            return n > 0 ? std::string_view(buf, static_cast<std::size_t>(n)) : std::string_view();
+    void pump() {
+        if (fd >= 0) {
+            read_next();
+            return;
+        }
+        // In memory: as much as the kernel takes now, then one chunk through the socket's buffer per drain.
+        while (remaining > 0) {
+            const std::string_view rest = std::string_view(*file->body).substr(static_cast<std::size_t>(offset),
+                                                                               static_cast<std::size_t>(remaining));
+            const std::size_t n = FileAnswer::write_now(res, rest);
+            const std::string_view chunk = rest.substr(n, kChunk);
+            if (!sent(n + chunk.size(), chunk.empty() ? SendResult::Queued : res.write(chunk))) return;
         }
     }
 
-    void pump() {
-        while (remaining > 0) {
-            if (fd < 0) {  // in memory: as much as the kernel takes now, straight from the entry's bytes
-                const std::size_t n = FileAnswer::write_now(res,
-                                                     std::string_view(*file->body).substr(static_cast<std::size_t>(offset),
-                                                                                          static_cast<std::size_t>(remaining)));
-                offset += n;
-                remaining -= n;
-                if (remaining == 0) break;
-            }
-            // The kernel is full (or this answer waits behind another): one chunk through the socket's buffer,
-            // and the next round once it has drained.
-            const std::string_view chunk = next_chunk();
-            if (chunk.empty()) {  // the promised length cannot be kept
-                res.abort();
-                return;
-            }
-            offset += chunk.size();
-            remaining -= chunk.size();
-            const SendResult r = res.write(chunk);
-            if (r == SendResult::Closed) return;
-            if (remaining > 0 && (r == SendResult::Backpressure || res.buffered_amount() >= kChunk)) {
-                auto self = shared_from_this();
-                res.on_drain([self] { self->pump(); });
-                return;
-            }
+    // Counts n more bytes handed over; false when the stream must wait (drain, a read) or is done.
+    bool sent(std::size_t n, SendResult r) {
+        offset += n;
+        remaining -= n;
+        if (r == SendResult::Closed) return false;
+        if (remaining == 0) {
+            res.on_drain(nullptr);
+            res.end();
+            return false;
         }
-        res.on_drain(nullptr);
-        res.end();
+        // From disk the next read overlaps the send of the last chunk; from memory the next chunk is at hand.
+        const std::size_t pause_at = fd >= 0 ? 2 * kChunk : kChunk;
+        if (r == SendResult::Backpressure || res.buffered_amount() >= pause_at) {
+            res.on_drain([self = shared_from_this()] { self->pump(); });
+            return false;
+        }
+        return true;
+    }
+
+    void read_next() {
+        if (reading || !res.connected()) return;
+        if (!buf) buf = std::make_unique_for_overwrite<char[]>(kChunk);
+        want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, remaining));
+        uv_loop_t* loop = MiddlewareAccess::exchange(res).session->loop_core().uv();
+        if (uv_queue_work(loop, &work, &BodyStream::read_on_pool, &BodyStream::after_read) != 0) {
+            res.abort();
+            return;
+        }
+        reading = shared_from_this();
+    }
+
+    // On a thread-pool thread: touches only fd, buf, want, offset and got, which the loop leaves alone meanwhile.
+    static void read_on_pool(uv_work_t* w) {
+        auto* s = static_cast<BodyStream*>(w->data);
+        if (const int delay = file_read_delay_ms.load(std::memory_order_relaxed); delay > 0)
+            std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+        do {
+            s->got = ::pread(s->fd, s->buf.get(), s->want, static_cast<off_t>(s->offset));
+        } while (s->got < 0 && errno == EINTR);
+    }
+
+    static void after_read(uv_work_t* w, int status) {
+        auto* s = static_cast<BodyStream*>(w->data);
+        const std::shared_ptr<BodyStream> self = std::move(s->reading);
+        if (status != 0 || s->got <= 0) {  // the file shrank or failed under us: the promised length cannot be kept
+            s->res.abort();
+            return;
+        }
+        const auto n = static_cast<std::size_t>(s->got);
+        if (s->sent(n, s->res.write(std::string_view(s->buf.get(), n)))) s->read_next();
     }
 };
 
