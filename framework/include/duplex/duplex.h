@@ -14,6 +14,7 @@
 #include "duplex/response.h"
 #include "duplex/router.h"
 #include "duplex/static_files.h"
+#include "duplex/tls.h"
 #include "duplex/session.h"
 #include "duplex/websocket.h"
 #include "duplex/ws_server.h"
