@@ -10,6 +10,7 @@
 #include "duplex/http_options.h"
 #include "duplex/metrics.h"
 #include "duplex/router.h"
+#include "duplex/tls.h"
 
 #include <cstdint>
 #include <functional>
@@ -27,6 +28,7 @@ struct ListenOptions {
     int port = 3000;            ///< 0 picks a free port; read it back with port()
     int backlog = 511;          ///< pending connections the kernel queues before accept
     bool reuse_port = false;    ///< SO_REUSEPORT: one App per loop thread sharing the port
+    TlsOptions tls;             ///< a certificate here makes the listener speak TLS (https, wss); see tls.h
 };
 
 /// One line of the access log.
@@ -60,6 +62,13 @@ public:
     [[nodiscard]] int listen(const ListenOptions& options);
     /// The port of the first listener (useful with port 0).
     int port() const;
+    /// Why the last listen() failed when the reason is not a libuv error: a TLS certificate or key that cannot be
+    /// used (listen() then returns UV_EINVAL, error_text "invalid argument"). Names the file and OpenSSL's reason.
+    const std::string& listen_error() const;
+    /// Reads the certificate and key files of every TLS listener again (after a renewal): new handshakes get
+    /// the new certificates, open connections keep theirs. Returns 0, or UV_EINVAL with listen_error() saying
+    /// why; on failure every listener keeps what it had.
+    int reload_tls();
 
     /// Graceful close: stop accepting, answer every request already received (bounded by
     /// HttpOptions::shutdown_timeout), close idle keep-alive connections, close WebSockets upgraded here with

@@ -12,12 +12,16 @@
 ///   });
 ///   loop.run();  ///< returns once the connection is closed
 ///
-/// Only ws:// exists: a wss:// URL (no TLS in this build) or any malformed URL fails through onerror + onclose.
+/// ws:// and wss:// (TLS, see ClientOptions::tls). A malformed URL fails through onerror + onclose 1006. A wss://
+/// connection whose TLS handshake fails (a certificate that does not verify or does not name the host, a server
+/// that does not speak TLS) gets onerror with OpenSSL's reason and then onclose with code 1015 (TlsHandshake) and
+/// was_clean false: RFC 6455 7.4.1 reserves 1015 for this; browsers report 1006 there, duplex says which.
 /// Lifetime: the connection lives on the loop until it closes, whether or not a handle is kept; callbacks live in
 /// the options (copied), never in the connection. Threads: loop thread only.
 #pragma once
 
 #include "duplex/event_loop.h"
+#include "duplex/tls.h"
 #include "duplex/websocket.h"
 
 #include <chrono>
@@ -53,12 +57,15 @@ struct ClientOptions {
     std::chrono::milliseconds connect_timeout{10000};
     std::chrono::milliseconds handshake_timeout{10000};
     ///@}
+    /// wss:// only: which certificates to trust (default: the system store, host name checked).
+    TlsClientOptions tls;
     /// Limits and behaviour once open. permessage-deflate is offered when options.permessage_deflate is set
     /// (window bits and no_context_takeover flags as in the offer).
     WsOptions options;
 };
 
-/// Starts connecting to a ws:// URL (ws://host[:port][/path][?query], IPv6 literals in brackets).
+/// Starts connecting to a ws:// or wss:// URL (ws[s]://host[:port][/path][?query], IPv6 literals in brackets;
+/// the port defaults to 80 and 443).
 WebSocket connect(EventLoop& loop, std::string_view url, ClientOptions options = {});
 
 }  // namespace duplex

@@ -17,6 +17,7 @@
 #include "duplex/response.h"
 #include "duplex/router.h"
 #include "duplex/static_files.h"
+#include "duplex/tls.h"
 #include "duplex/session.h"
 #include "duplex/sse.h"
 #include "duplex/websocket.h"

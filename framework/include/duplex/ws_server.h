@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <memory>
+#include <string>
 #include <string_view>
 
 namespace duplex {
@@ -38,6 +39,13 @@ public:
     [[nodiscard]] int listen(const ListenOptions& options);
     /// The port of the first listener (useful with port 0).
     int port() const;
+    /// Why the last listen() failed when the reason is not a libuv error: a TLS certificate or key that cannot be
+    /// used (listen() then returns UV_EINVAL, error_text "invalid argument"). Names the file and OpenSSL's reason.
+    const std::string& listen_error() const;
+    /// Reads the certificate and key files of every TLS listener again (after a renewal): new handshakes get
+    /// the new certificates, open connections keep theirs. Returns 0, or UV_EINVAL with listen_error() saying
+    /// why; on failure every listener keeps what it had.
+    int reload_tls();
 
     /// Sends to every subscriber of topic; returns how many accepted it.
     std::size_t publish(std::string_view topic, std::string_view data, bool binary = false);

@@ -5,6 +5,8 @@
 #include "client/tcp_connector.h"
 #include "loop/loop_core.h"
 #include "net/socket.h"
+#include "tls/client_context.h"
+#include "tls/tls_channel.h"
 #include "http/http_tokens.h"
 #include "ws/ws_session.h"
 
@@ -23,6 +25,11 @@ bool is_handshake_header(std::string_view name) {
 
 std::uint64_t ms(std::chrono::milliseconds d) { return static_cast<std::uint64_t>(d.count()); }
 
+bool is_ip_literal(const std::string& host) {
+    sockaddr_in addr{};
+    return uv_ip4_addr(host.c_str(), 0, &addr) == 0;
+}
+
 }  // namespace
 
 HandshakeDriver::HandshakeDriver(LoopCore& core, std::shared_ptr<WsSession> session, std::string url,
@@ -39,6 +46,11 @@ void HandshakeDriver::start() {
     if (finished_) return;  // closed before the loop got here
     if (std::string_view error = parse_ws_url(url_text_, url_); !error.empty()) return fail(error);
     if (std::string_view error = prepare_request(); !error.empty()) return fail(error);
+    if (url_.secure) {
+        std::string error;
+        tls_context_ = tls::client_context(options_.tls, error);
+        if (!tls_context_) return fail(error, CloseCode::TlsHandshake);
+    }
     auto connector = std::make_shared<TcpConnector>(
         core_, [self = shared_from_this()](Socket* socket, const std::string& error) {
             self->on_connected(socket, error);
@@ -59,6 +71,7 @@ std::string_view HandshakeDriver::prepare_request() {
     const WsOptions& o = options_.options;
     request_.host = url_.host;
     request_.port = url_.port;
+    request_.secure = url_.secure;
     request_.target = url_.target;
     request_.key = *key_;
     request_.subprotocols = protocol_views_;
@@ -79,9 +92,25 @@ void HandshakeDriver::on_connected(Socket* socket, const std::string& error) {
         return;
     }
     socket_ = socket;
-    socket->start(shared_from_this());
-    socket->write(request_bytes_);
+    if (url_.secure) start_tls(*socket);
+    else socket->start(shared_from_this());
+    if (!socket_) return;  // TLS could not be set up
+    socket->write(request_bytes_);  // plaintext: with TLS it waits in the socket until the handshake is done
     socket->set_timeout(ms(options_.handshake_timeout));
+}
+
+void HandshakeDriver::start_tls(Socket& socket) {
+    std::string error;
+    SSL* ssl = tls::new_client_ssl(tls_context_.get(), url_.host, url_.ipv6_literal || is_ip_literal(url_.host),
+                                   !options_.tls.insecure_skip_verify, error);
+    if (!ssl) return fail(error, CloseCode::TlsHandshake);
+    // The channel reports a failed handshake (a certificate that does not verify, a server that speaks no TLS)
+    // with OpenSSL's reason: 1015 rather than 1006, as RFC 6455 7.4.1 reserves it for that.
+    auto failed = [weak = weak_from_this()](const std::string& reason) {
+        if (auto self = weak.lock()) self->fail("TLS handshake failed: " + reason, CloseCode::TlsHandshake);
+    };
+    socket.start_filtered(std::make_shared<tls::TlsChannel>(socket, ssl, tls_context_, shared_from_this(),
+                                                             std::move(failed)));
 }
 
 void HandshakeDriver::on_data(char* data, std::size_t len) {
@@ -143,11 +172,11 @@ void HandshakeDriver::abandon() {
     if (!finished_) stop();
 }
 
-void HandshakeDriver::fail(std::string_view why) {
+void HandshakeDriver::fail(std::string_view why, std::uint16_t code) {
     if (finished_) return;
     stop();
     std::shared_ptr<WsSession> session = std::move(session_);
-    if (session) session->fail_connecting(std::string(why));
+    if (session) session->fail_connecting(std::string(why), code);
 }
 
 }  // namespace duplex::detail::client

@@ -14,6 +14,8 @@
 #include "net/socket_protocol.h"
 #include "ws/client_handshake_rules.h"
 
+#include <openssl/ssl.h>
+
 #include <memory>
 #include <optional>
 #include <string>
@@ -52,7 +54,9 @@ private:
     std::string_view prepare_request();
     void on_connected(Socket* socket, const std::string& error);
     void open(const ws::ClientHandshakeResult& result, char* rest, std::size_t rest_len);
-    void fail(std::string_view why);
+    void fail(std::string_view why, std::uint16_t code = CloseCode::Abnormal);
+    // wss://: the TLS channel between the socket and this driver (then the session).
+    void start_tls(Socket& socket);
     void stop();
 
     LoopCore& core_;
@@ -67,6 +71,7 @@ private:
     std::string request_bytes_;
     ResponseParser parser_;
     std::weak_ptr<TcpConnector> connector_;
+    std::shared_ptr<SSL_CTX> tls_context_;  // wss:// only
     Socket* socket_ = nullptr;
     bool finished_ = false;
 };

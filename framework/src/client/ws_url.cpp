@@ -86,10 +86,10 @@ void append_target(std::string_view tail, std::string& target) {
 std::string_view parse_ws_url(std::string_view text, WsUrl& out) {
     text = trim_spaces(text);
     const std::size_t sep = text.find("://");
-    if (sep == std::string_view::npos) return "URL must start with ws://";
+    if (sep == std::string_view::npos) return "URL must start with ws:// or wss://";
     const std::string_view scheme = text.substr(0, sep);
-    if (detail::ascii_iequals(scheme, "wss")) return "wss:// needs TLS, which this build of duplex does not have";
-    if (!detail::ascii_iequals(scheme, "ws")) return "URL scheme must be ws://";
+    const bool secure = detail::ascii_iequals(scheme, "wss");
+    if (!secure && !detail::ascii_iequals(scheme, "ws")) return "URL scheme must be ws:// or wss://";
     const std::string_view rest = text.substr(sep + 3);
     for (const char c : rest) {
         const auto byte = static_cast<unsigned char>(c);
@@ -98,6 +98,8 @@ std::string_view parse_ws_url(std::string_view text, WsUrl& out) {
     if (rest.find('#') != std::string_view::npos) return "URL must not have a fragment (#...)";
     const std::size_t authority_end = rest.find_first_of("/?");
     out = WsUrl{};
+    out.secure = secure;
+    out.port = secure ? 443 : 80;
     if (const std::string_view error = parse_authority(rest.substr(0, authority_end), out); !error.empty()) {
         return error;
     }

@@ -32,7 +32,8 @@ int resolve_address(uv_loop_t* loop, const std::string& host, int port, sockaddr
     return rc;
 }
 
-Listener::Listener(LoopCore& core, Factory factory) : core_(core), factory_(std::move(factory)) {}
+Listener::Listener(LoopCore& core, Factory factory, bool filtered)
+    : core_(core), factory_(std::move(factory)), filtered_(filtered) {}
 
 Listener::~Listener() { close(); }
 
@@ -101,7 +102,8 @@ void Listener::on_connection(uv_stream_t* server, int status) {
         s->close();
         return;
     }
-    s->start(std::move(p));
+    if (self->filtered_) s->start_filtered(std::static_pointer_cast<SocketFilter>(std::move(p)));
+    else s->start(std::move(p));
 }
 
 }  // namespace duplex::detail

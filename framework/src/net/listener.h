@@ -19,7 +19,8 @@ class Listener {
 public:
     using Factory = std::function<std::shared_ptr<Protocol>(Socket&)>;
 
-    Listener(LoopCore& core, Factory factory);
+    // filtered: every Protocol the factory makes is a SocketFilter (TLS), started with Socket::start_filtered.
+    Listener(LoopCore& core, Factory factory, bool filtered = false);
     ~Listener();
     Listener(const Listener&) = delete;
     Listener& operator=(const Listener&) = delete;
@@ -36,6 +37,7 @@ private:
 
     LoopCore& core_;
     Factory factory_;
+    bool filtered_;
     uv_tcp_t* handle_ = nullptr;
     int port_ = 0;
     std::uint64_t last_error_log_ = 0;

@@ -42,7 +42,15 @@ void Socket::start(std::shared_ptr<Protocol> protocol) {
     resume_reading();
 }
 
-void Socket::set_protocol(std::shared_ptr<Protocol> protocol) { protocol_ = std::move(protocol); }
+void Socket::start_filtered(std::shared_ptr<SocketFilter> filter) {
+    filtered_ = true;
+    start(std::move(filter));
+}
+
+void Socket::set_protocol(std::shared_ptr<Protocol> protocol) {
+    if (filtered_) filter().set_inner(std::move(protocol));
+    else protocol_ = std::move(protocol);
+}
 
 SocketTable& Socket::table() const { return SocketTable::of(tcp_.loop); }
 
@@ -77,6 +85,10 @@ std::size_t Socket::buffered_amount() const { return (output_ ? output_->queued.
 void Socket::flush() {
     dirty_ = false;
     if (closing_ || write_in_flight()) return;  // the write callback continues the flush
+    if (filtered_) [[unlikely]] {
+        flush_sealed();
+        return;
+    }
     if (!output_ || output_->queued.empty()) return;
     SocketOutput& out = *output_;
     std::string& q = out.queued;
@@ -113,6 +125,44 @@ void Socket::flush() {
     check_backlog();
 }
 
+void Socket::flush_sealed() {
+    if (!protocol_) return;
+    SocketOutput& out = output();
+    std::string& wire = out.in_flight;  // empty: no write is in flight
+    auto keep = protocol_;
+    if (!filter().seal(out.queued, wire, ending_)) {
+        wire.clear();
+        close(UV_EPROTO);
+        return;
+    }
+    if (wire.empty()) {
+        if (ending_ && out.queued.empty()) after_drain();  // nothing more will come: on to the shutdown
+        return;
+    }
+    uv_buf_t b = uv_buf_init(wire.data(), static_cast<unsigned>(wire.size()));
+    const std::optional<std::size_t> taken = accepted(uv_try_write(reinterpret_cast<uv_stream_t*>(&tcp_), &b, 1));
+    if (!taken) {
+        wire.clear();
+        return;
+    }
+    if (*taken == wire.size()) {
+        wire.clear();
+        release_if_over(wire, SocketOutput::spare_capacity);
+        if (out.queued.empty()) after_drain();  // else plaintext waits for the handshake, which commits it
+        return;
+    }
+    out.req.data = this;
+    uv_buf_t rest = uv_buf_init(wire.data() + *taken, static_cast<unsigned>(wire.size() - *taken));
+    if (int rc = uv_write(&out.req, reinterpret_cast<uv_stream_t*>(&tcp_), &rest, 1, on_written); rc < 0) {
+        wire.clear();
+        close(rc);
+        return;
+    }
+    out.writing = true;
+    if (ending_) watch_progress();
+    check_backlog();
+}
+
 std::optional<std::size_t> Socket::accepted(int n) {
     if (n == UV_EAGAIN || n == UV_ENOSYS) return 0;  // the kernel is full
     if (n < 0) {
@@ -124,7 +174,7 @@ std::optional<std::size_t> Socket::accepted(int n) {
 
 std::size_t Socket::write_now(std::string_view bytes) {
     // Fault injection applies to flush(): under a test's faults every byte takes the usual path.
-    if (closing_ || ending_ || write_in_flight() || g_faults || bytes.empty()) return 0;
+    if (closing_ || ending_ || write_in_flight() || g_faults || filtered_ || bytes.empty()) return 0;
     std::string* q = output_ && !output_->queued.empty() ? &output_->queued : nullptr;
     uv_buf_t bufs[2];
     unsigned count = 0;
@@ -154,7 +204,7 @@ void Socket::on_written(uv_write_t* req, int status) {
         s->close(status);
         return;
     }
-    if (!out.queued.empty()) {
+    if (!out.queued.empty() || (s->filtered_ && (s->ending_ || s->filter().wire_pending()))) {
         s->flush();
         return;
     }
@@ -245,8 +295,9 @@ void Socket::end(std::uint64_t linger_ms, std::uint64_t progress_ms) {
     set_timeout(progress_ms);  // bounds the shutdown too, when libuv must wait to make it
     // The linger and the progress bound wait with the bytes to be written: an idle Socket carries no field
     // for them.
-    if (write_in_flight() || (output_ && !output_->queued.empty())) {
-        output_->linger_ms = saturate_ms(linger_ms);
+    // A filtered socket always flushes: its goodbye (TLS close_notify) goes out before the shutdown.
+    if (filtered_ || write_in_flight() || (output_ && !output_->queued.empty())) {
+        output().linger_ms = saturate_ms(linger_ms);
         output_->progress_ms = saturate_ms(progress_ms);
         if (write_in_flight()) watch_progress();  // on_written goes on from there
         else flush();

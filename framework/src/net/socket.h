@@ -13,6 +13,7 @@
 // calling Protocol::on_closed. Raw Socket pointers must not be kept past on_closed. Threads: loop thread only.
 #pragma once
 
+#include "net/socket_filter.h"
 #include "net/socket_protocol.h"
 #include "util/buffer_capacity.h"
 
@@ -70,8 +71,14 @@ public:
 
     // Starts reading and hands events to protocol.
     void start(std::shared_ptr<Protocol> protocol);
-    // Swaps the protocol (HTTP -> WebSocket). Safe from inside the old protocol's on_data.
+    // Starts reading through a filter (TLS): the filter is the socket's Protocol and its inner protocol gets
+    // the plaintext; queued bytes pass through SocketFilter::seal at each flush.
+    void start_filtered(std::shared_ptr<SocketFilter> filter);
+    // Swaps the protocol (HTTP -> WebSocket); on a filtered socket, the filter's inner one. Safe from inside
+    // the old protocol's on_data.
     void set_protocol(std::shared_ptr<Protocol> protocol);
+    // A filter (TLS) carries this socket's bytes.
+    bool filtered() const { return filtered_; }
 
     // Queue bytes; flushed at the end of the loop turn. No-op once closing.
     void write(std::string_view bytes);
@@ -139,6 +146,10 @@ private:
     bool write_in_flight() const { return output_ && output_->writing; }
     void check_backlog();
     void after_drain();
+    // flush() of a filtered socket: seals what is queued into in_flight (free while no write is in flight) and
+    // writes that.
+    void flush_sealed();
+    SocketFilter& filter() { return static_cast<SocketFilter&>(*protocol_); }
     // What uv_try_write (or an injected fault) returned, as the bytes the kernel took: 0 when it is full; an
     // error closes the socket and gives nullopt.
     std::optional<std::size_t> accepted(int n);
@@ -159,6 +170,7 @@ private:
     bool closing_ : 1 = false;
     bool ending_ : 1 = false;
     bool shut_down_ : 1 = false;
+    bool filtered_ : 1 = false;  // protocol_ is a SocketFilter
 };
 
 }  // namespace duplex::detail

@@ -7,6 +7,7 @@
 #include "server/final_handler.h"
 #include "server/server_host.h"
 #include "static/file_sender.h"
+#include "tls/tls_channel.h"
 #include "ws/ws_endpoints.h"
 
 #include <uv.h>
@@ -43,10 +44,47 @@ int ServerHost::listen(const ListenOptions& o) {
         if (closing_) return nullptr;
         return std::make_shared<HttpSession>(s, *this);
     };
-    auto l = std::make_unique<Listener>(LoopCore::of(loop.native()), std::move(factory));
+    if (!o.tls.enabled()) return add_listener(o, std::move(factory), nullptr);
+    auto certs = std::make_shared<tls::ServerCertificates>();
+    if (!certs->load(o.tls, listen_error_)) {
+        std::fprintf(stderr, "duplex: TLS: %s\n", listen_error_.c_str());
+        return UV_EINVAL;
+    }
+    // TLS under the session: the handshake runs before the HttpSession sees a byte, and within its header
+    // timeout, which the session arms at once.
+    auto tls_factory = [this, certs](Socket& s) -> std::shared_ptr<Protocol> {
+        if (closing_) return nullptr;
+        const std::shared_ptr<const tls::ServerContext>& context = certs->current();
+        SSL* ssl = context->new_ssl();
+        if (!ssl) return nullptr;
+        return std::make_shared<tls::TlsChannel>(s, ssl, context, std::make_shared<HttpSession>(s, *this));
+    };
+    return add_listener(o, std::move(tls_factory), std::move(certs));
+}
+
+int ServerHost::add_listener(const ListenOptions& o, Listener::Factory factory,
+                             std::shared_ptr<tls::ServerCertificates> certs) {
+    auto l = std::make_unique<Listener>(LoopCore::of(loop.native()), std::move(factory), certs != nullptr);
     int rc = l->listen(o.host, o.port, o.backlog, o.reuse_port);
-    if (rc == 0) listeners_.push_back(std::move(l));
-    return rc;
+    if (rc != 0) return rc;
+    listeners_.push_back(std::move(l));
+    if (certs) certificates_.push_back(std::move(certs));
+    return 0;
+}
+
+int ServerHost::reload_tls() {
+    // All or nothing: every listener's new context is built before any is installed.
+    std::vector<std::shared_ptr<const tls::ServerContext>> next;
+    for (const auto& c : certificates_) {
+        next.push_back(c->rebuild(listen_error_));
+        if (!next.back()) {
+            std::fprintf(stderr, "duplex: TLS reload: %s\n", listen_error_.c_str());
+            return UV_EINVAL;
+        }
+    }
+    for (std::size_t i = 0; i < next.size(); ++i) certificates_[i]->install(std::move(next[i]));
+    listen_error_.clear();
+    return 0;
 }
 
 void ServerHost::handle_request(Request& req, Response& res) {
@@ -146,6 +184,8 @@ App::~App() = default;
 
 int App::listen(const ListenOptions& options) { return host_->listen(options); }
 int App::port() const { return host_->port(); }
+const std::string& App::listen_error() const { return host_->listen_error(); }
+int App::reload_tls() { return host_->reload_tls(); }
 void App::close(std::function<void()> done) { host_->close(CloseCode::GoingAway, std::move(done)); }
 
 App& App::ws(std::string_view path, WsRoute route) {

@@ -9,6 +9,7 @@
 #include "duplex/metrics.h"
 #include "http/http_host.h"
 #include "net/listener.h"
+#include "tls/server_context.h"
 
 #include <memory>
 #include <unordered_set>
@@ -26,6 +27,9 @@ public:
     ~ServerHost() override;
 
     int listen(const ListenOptions& o);
+    // See App::reload_tls and App::listen_error.
+    int reload_tls();
+    const std::string& listen_error() const { return listen_error_; }
     int port() const { return listeners_.empty() ? 0 : listeners_.front()->port(); }
     // Graceful close; WebSockets get ws_code.
     void close(std::uint16_t ws_code, std::function<void()> done);
@@ -50,9 +54,13 @@ public:
 
 private:
     void maybe_done();
+    int add_listener(const ListenOptions& o, Listener::Factory factory,
+                     std::shared_ptr<tls::ServerCertificates> certs);
 
     HttpOptions options_;
     std::vector<std::unique_ptr<Listener>> listeners_;
+    std::vector<std::shared_ptr<tls::ServerCertificates>> certificates_;  // one per TLS listener
+    std::string listen_error_;
     std::unordered_set<HttpSession*> sessions_;
     bool closing_ = false;
     TimerId shutdown_timer_ = 0;

@@ -17,6 +17,8 @@ WsServer& WsServer::route(std::string_view path, WsRoute route) {
 
 int WsServer::listen(const ListenOptions& options) { return host_->listen(options); }
 int WsServer::port() const { return host_->port(); }
+const std::string& WsServer::listen_error() const { return host_->listen_error(); }
+int WsServer::reload_tls() { return host_->reload_tls(); }
 
 std::size_t WsServer::publish(std::string_view topic, std::string_view data, bool binary) {
     return host_->ws ? host_->ws->publish(topic, data, binary) : 0;

@@ -26,13 +26,13 @@ ClientHandshakeResult failure(std::string_view error) {
     return result;
 }
 
-void append_host(std::string_view host, std::uint16_t port, std::string& out) {
+void append_host(std::string_view host, std::uint16_t port, bool secure, std::string& out) {
     // An IPv6 literal needs brackets to keep its colons apart from the port (RFC 3986 3.2.2).
     const bool bracket = host.find(':') != std::string_view::npos && host.front() != '[';
     if (bracket) out += '[';
     out += host;
     if (bracket) out += ']';
-    if (port != 80) {
+    if (port != (secure ? 443 : 80)) {
         out += ':';
         out += std::to_string(port);
     }
@@ -85,7 +85,7 @@ bool append_client_request(const ClientRequest& request, std::string& out) {
     out += "GET ";
     out += request.target;
     out += " HTTP/1.1\r\nHost: ";
-    append_host(request.host, request.port, out);
+    append_host(request.host, request.port, request.secure, out);
     out += "\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ";
     out += request.key;
     out += "\r\nSec-WebSocket-Version: 13\r\n";

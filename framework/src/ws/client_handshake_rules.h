@@ -18,6 +18,7 @@ namespace duplex::detail::ws {
 struct ClientRequest {
     std::string_view host;
     std::uint16_t port = 80;
+    bool secure = false;            // wss://: the Host header leaves out port 443 instead of 80
     std::string_view target = "/";  // path and query
     std::string_view key;           // from make_client_key()
     std::span<const std::string_view> subprotocols;

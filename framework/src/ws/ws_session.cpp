@@ -114,13 +114,13 @@ void WsSession::open(Socket& socket, std::optional<ws::DeflateParams> deflate, s
     arm_idle();
 }
 
-void WsSession::fail_connecting(const std::string& why) {
+void WsSession::fail_connecting(const std::string& why, std::uint16_t code) {
     if (state_ != ReadyState::Connecting) return;
     state_ = ReadyState::Closed;
     WebSocket ws = handle();
-    if (route().onerror) user("onerror", [&] { route().onerror(ws, Error(CloseCode::Abnormal, why)); });
+    if (route().onerror) user("onerror", [&] { route().onerror(ws, Error(code, why)); });
     closed_fired_ = true;
-    if (route().onclose) user("onclose", [&] { route().onclose(ws, CloseEvent{CloseCode::Abnormal, {}, false}); });
+    if (route().onclose) user("onclose", [&] { route().onclose(ws, CloseEvent{code, {}, false}); });
 }
 
 void WsSession::arm_idle() {

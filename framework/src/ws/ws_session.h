@@ -57,7 +57,7 @@ public:
     // Becomes OPEN on `socket` with the negotiated parameters; the caller then runs onopen.
     void open(Socket& socket, std::optional<ws::DeflateParams> deflate, std::string protocol, std::string extensions);
     // Client: the connection failed before OPEN (onerror + onclose 1006).
-    void fail_connecting(const std::string& why);
+    void fail_connecting(const std::string& why, std::uint16_t code = CloseCode::Abnormal);
 
     WebSocket handle() { return WebSocket(weak_from_this(), id_); }
     ReadyState state() const { return state_; }

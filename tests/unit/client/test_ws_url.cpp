@@ -57,15 +57,21 @@ TEST_CASE("IPv4 and IPv6 literals") {
     CHECK(parsed("ws://[::ffff:127.0.0.1]/").port == 80);
 }
 
+TEST_CASE("wss:// is secure, on port 443 unless the URL says") {
+    CHECK(parsed("wss://h/").secure);
+    CHECK(parsed("WSS://h/").port == 443);
+    CHECK(parsed("wss://h:8443/").port == 8443);
+    CHECK_FALSE(parsed("ws://h/").secure);
+}
+
 TEST_CASE("surrounding spaces are ignored; bytes above ASCII are percent-encoded") {
     CHECK(parsed("  ws://h/a  ").target == "/a");
     CHECK(parsed("ws://h/caf\xc3\xa9?q=\xc3\xa9").target == "/caf%C3%A9?q=%C3%A9");
 }
 
 TEST_CASE("refusals, each with its reason") {
-    CHECK(error_of("wss://h/") == "wss:// needs TLS, which this build of duplex does not have");
-    CHECK(error_of("http://h/") == "URL scheme must be ws://");
-    CHECK(error_of("h:80/") == "URL must start with ws://");
+    CHECK(error_of("http://h/") == "URL scheme must be ws:// or wss://");
+    CHECK(error_of("h:80/") == "URL must start with ws:// or wss://");
     CHECK(error_of("ws://") == "URL has no host");
     CHECK(error_of("ws://:80/") == "URL has no host");
     CHECK(error_of("ws://h:0/") == "URL port must be a number from 1 to 65535");
