@@ -35,6 +35,7 @@ struct Exchange {
     bool keep_alive = true;
     bool close_after = false;        // Connection: close, then end the connection
     bool queued = false;             // in the session's pipeline
+    bool body_open = false;          // a streamed request body still arriving: the answer closes the connection
     std::function<void()> on_drain;
     std::function<void(bool)> on_finish;
     std::unique_ptr<BodyTransform> transform;  // set by a middleware (compression); null on the usual path

@@ -29,10 +29,16 @@ struct RouterStack {
         Middleware fn;
         ErrorHandler error_fn;
         std::shared_ptr<RouterStack> sub;
+        bool streams = false;         // a body::stream() marker: the route's body is streamed
+        std::uint64_t stream_limit = 0;  // its limit (0: HttpOptions::max_body_bytes)
     };
     RouterOptions options;
     std::vector<Layer> layers;
 };
+
+// The stream marker the request's method and path reach, walking mounts (nullptr: none). No layer runs.
+const RouterStack::Layer* find_stream_route(const RouterStack& stack, const Request& req, std::size_t base);
+bool has_stream_routes(const RouterStack& stack);
 
 class RouterWalk : public std::enable_shared_from_this<RouterWalk> {
 public:
