@@ -100,6 +100,7 @@ bool feed_piece(RequestParser& parser, duplex::Request& req, const HttpOptions& 
             FUZZ_CHECK(len == 0);
             break;
         case RequestParser::Kind::ExpectContinue:
+        case RequestParser::Kind::BodyAhead:
             FUZZ_CHECK(parser.phase() == RequestParser::Phase::Body);
             break;
         case RequestParser::Kind::Error:

@@ -43,4 +43,11 @@ struct UrlencodedOptions {
 /// order. A '%' not followed by two hex digits -> Error(400); over the limit or max_fields -> Error(413).
 Middleware urlencoded(UrlencodedOptions options = {});
 
+/// Streams the body of this route instead of reading it whole first: put it before the route's handlers
+/// (`app.post("/upload", duplex::body::stream({.max_body_bytes = 1ull << 34}), handler)`). The handlers run as soon
+/// as the head is in and read through req.body_stream() (duplex/body_stream.h), with pause/resume reaching TCP;
+/// `Expect: 100-continue` is answered when the handler starts reading, and an answer sent before reading refuses
+/// the body (the connection then closes). A Content-Length over the limit is 413 before any handler runs.
+inline StreamBody stream(StreamBody options = {}) { return options; }
+
 }  // namespace duplex::body

@@ -5,6 +5,7 @@
 #include "duplex/access_log.h"
 #include "duplex/app.h"
 #include "duplex/body.h"
+#include "duplex/body_stream.h"
 #include "duplex/client.h"
 #include "duplex/cookies.h"
 #include "duplex/error.h"

@@ -7,6 +7,8 @@
 /// Threads: loop thread only.
 #pragma once
 
+#include "duplex/body_stream.h"
+
 #include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
@@ -20,7 +22,7 @@
 namespace duplex {
 
 namespace detail { class RequestParser; class HttpSession; struct Exchange; class RouterWalk; class WsEndpoints; struct SessionState;
-                   struct SessionAccess; }
+                   struct SessionAccess; class BodyPipe; }
 
 /// One parsed HTTP request, as handlers see it. See the file comment for its lifetime.
 class Request {
@@ -70,8 +72,12 @@ public:
     /// Every query parameter, in order.
     const Pairs& query_params() const;
 
-    /// The body bytes (fully received before handlers run; capped by HttpOptions::max_body_bytes).
+    /// The body bytes (fully received before handlers run; capped by HttpOptions::max_body_bytes). Empty on a
+    /// route with body::stream(): read body_stream() there.
     std::string_view body() const { return body_; }
+    /// The body as a stream (duplex/body_stream.h), on a route declared with body::stream(); anywhere else it
+    /// throws duplex::Error(500).
+    BodyStream body_stream();
     /// The JSON parsed by body::json(); throws duplex::Error(400) when the body was not parsed as JSON. Reading
     /// the value needs duplex/json.h (included by duplex.h and body.h).
     const nlohmann::json& json() const;
@@ -143,6 +149,7 @@ private:
     mutable bool cookies_parsed_ = false;
     Pairs form_;
     std::shared_ptr<detail::SessionState> session_;  // set by the session middleware
+    std::shared_ptr<detail::BodyPipe> pipe_;  // set by the connection for a body::stream() route
 };
 
 }  // namespace duplex

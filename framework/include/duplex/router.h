@@ -14,6 +14,7 @@
 #include "duplex/request.h"
 #include "duplex/response.h"
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -76,7 +77,7 @@ public:
     /// A route for one method given by name ("GET"; "" for every method).
     template <class... Fs>
     Router& route(std::string_view method, std::string_view path, Fs&&... fns) {
-        (add_route(method, path, to_middleware(std::forward<Fs>(fns))), ...);
+        (add(method, path, std::forward<Fs>(fns)), ...);
         return *this;
     }
 
@@ -102,7 +103,19 @@ public:
     /// per request for it (the servers use this with their final handler).
     void handle(Request& req, Response& res, Done done) const;
 
+    /// The body limit of the body::stream() route this request would reach, looked up by method and path when
+    /// its head is in (nullopt: no such route; the body is read whole first). The servers ask this.
+    std::optional<std::uint64_t> stream_limit(const Request& req) const;
+    /// True when this router, or one mounted in it, has a body::stream() route.
+    bool has_stream_routes() const;
+
 private:
+    template <class F>
+    void add(std::string_view method, std::string_view path, F&& f) {
+        if constexpr (std::is_same_v<std::decay_t<F>, StreamBody>) add_stream_route(method, path, f);
+        else add_route(method, path, to_middleware(std::forward<F>(f)));
+    }
+    void add_stream_route(std::string_view method, std::string_view path, StreamBody body);
     template <class F>
     static Middleware to_middleware(F&& f) {
         if constexpr (std::is_invocable_v<F&, Request&, Response&, Next>) {

@@ -37,6 +37,7 @@ struct Exchange {
     bool close_after = false;        // Connection: close, then end the connection
     bool queued = false;             // in the session's pipeline
     bool endless = false;            // an event stream: only the peer leaving or the server ending it ends it
+    bool body_open = false;          // a streamed request body still arriving: the answer closes the connection
     std::function<void()> on_drain;
     std::function<void(bool)> on_finish;
     std::unique_ptr<BodyTransform> transform;  // set by a middleware (compression); null on the usual path

@@ -9,7 +9,9 @@
 #include "metrics/http_counters.h"
 
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace duplex::detail {
@@ -25,6 +27,10 @@ public:
     // A complete request (body included). The handler may answer now or keep `res` and answer later.
     // Must not throw.
     virtual void handle_request(Request& req, Response& res) = 0;
+    // Streamed bodies: whether any route streams (the session only then asks, per request with a body), and the
+    // body limit of the stream route this request goes to (nullopt: buffer it whole, as usual).
+    virtual bool may_stream() const { return false; }
+    virtual std::optional<std::uint64_t> stream_limit(const Request&) const { return std::nullopt; }
     // A request that asked for an upgrade. Return true after switching the socket to another protocol
     // (rest/n: bytes already received after the request, to hand to it). Return false to have it handled as
     // an ordinary request (or after answering an error through res). Must not throw.

@@ -2,6 +2,7 @@
 
 #include "duplex/log.h"
 
+#include "http/body_pipe.h"
 #include "http/response_writer.h"
 #include "loop/loop_core.h"
 #include "net/socket.h"
@@ -20,7 +21,7 @@ void Exchange::reset() {
     out.clear();
     body_bytes = 0;
     started_ns = 0;
-    headers_sent = finished = chunked = head_only = close_after = queued = endless = false;
+    headers_sent = finished = chunked = head_only = close_after = queued = endless = body_open = false;
     keep_alive = true;
     on_drain = nullptr;
     on_finish = nullptr;
@@ -31,11 +32,14 @@ void Exchange::reset() {
 
 HttpSession::HttpSession(Socket& socket, HttpHost& host)
     : socket_(&socket), host_(host), parser_(host.http_options()) {
+    parser_.set_body_probe(host_.may_stream());
     socket_->set_timeout(static_cast<std::uint64_t>(options().header_timeout.count()));
     host_.on_session_open(*this);
 }
 
-HttpSession::~HttpSession() = default;
+HttpSession::~HttpSession() {
+    if (pipe_) pipe_->session = nullptr;
+}
 
 const std::string& HttpSession::remote() {
     // Once per connection: getpeername + formatting cost more than the rest of a small request.
@@ -68,16 +72,26 @@ void HttpSession::feed(char* data, std::size_t len) {
             cur_ = fresh_exchange();
             parser_.set_target(&cur_->req);
         }
+        if (body_held()) {  // backpressure: the rest waits, and so does the socket
+            pending_in_.assign(data, len);
+            socket_->pause_reading();
+            break;
+        }
         RequestParser::Result r = parser_.feed(data, len);
         data += r.consumed;
         len -= r.consumed;
         if (r.kind == RequestParser::Kind::NeedMore) break;
+        if (r.kind == RequestParser::Kind::BodyAhead) {
+            begin_body();
+            continue;
+        }
         if (r.kind == RequestParser::Kind::ExpectContinue) {
             if (queue_.empty()) socket_->write("HTTP/1.1 100 Continue\r\n\r\n");
             continue;
         }
         if (r.kind == RequestParser::Kind::Error) {
-            fail(r.status, r.reason);
+            if (pipe_) fail_stream(r.status, r.reason);
+            else fail(r.status, r.reason);
             break;
         }
         if (r.kind == RequestParser::Kind::Upgrade) {
@@ -86,6 +100,14 @@ void HttpSession::feed(char* data, std::size_t len) {
             return;
         }
         before = RequestParser::Phase::Idle;
+        if (pipe_) {  // dispatched at its head: only the end is news
+            std::shared_ptr<BodyPipe> pipe = std::move(pipe_);
+            std::shared_ptr<Exchange> done = std::move(cur_);
+            done->body_open = false;
+            if (done->close_after) stop_parsing();
+            pipe->end();
+            continue;
+        }
         std::shared_ptr<Exchange> ex = std::move(cur_);
         ex->keep_alive = parser_.keep_alive();
         dispatch(std::move(ex));
@@ -119,7 +141,7 @@ void HttpSession::dispatch(std::shared_ptr<Exchange> ex) {
     ex->head_only = ex->req.method() == "HEAD";
     if (!ex->keep_alive) {
         ex->close_after = true;
-        stop_parsing();
+        if (!ex->body_open) stop_parsing();  // a streamed body is read to its end first
     }
     ex->req.remote_ = remote();
     queue_.push_back(ex);
@@ -186,6 +208,73 @@ void HttpSession::fail(int status, std::string_view why) {
     send_error(*ex, status, body, true);
 }
 
+void HttpSession::begin_body() {
+    std::optional<std::uint64_t> limit = host_.stream_limit(cur_->req);
+    if (!limit) {
+        if (parser_.start_body(options().max_body_bytes, nullptr) != 0) fail(413, "Payload Too Large");
+        else if (parser_.expects_continue() && queue_.empty()) socket_->write("HTTP/1.1 100 Continue\r\n\r\n");
+        return;
+    }
+    auto pipe = std::make_shared<BodyPipe>();
+    // Refused before a byte is read: with `Expect: 100-continue`, the client never sends the body.
+    if (parser_.start_body(*limit, pipe.get()) != 0) {
+        fail(413, "Payload Too Large");
+        return;
+    }
+    pipe->session = this;
+    pipe->expect_continue = parser_.expects_continue();
+    cur_->req.pipe_ = pipe;
+    cur_->body_open = true;
+    cur_->keep_alive = parser_.keep_alive();
+    pipe_ = std::move(pipe);
+    dispatch(cur_);
+}
+
+void HttpSession::fail_stream(int status, std::string_view why) {
+    auto keep = shared_from_this();
+    std::shared_ptr<BodyPipe> pipe = std::move(pipe_);
+    std::shared_ptr<Exchange> ex = std::move(cur_);
+    stop_parsing();
+    ex->close_after = true;
+    {
+        // Held across on_error: its callbacks (and the handler's Response copies in them) go with it, and a last
+        // copy dropped unfinished would answer 500 instead of this status.
+        Response hold = Exchange::response(ex);
+        pipe->fail(Error(status, std::string(why)));
+        if (ex->finished || !ex->session) return;  // answered in on_error, or gone
+        if (!ex->headers_sent) {
+            std::string body(why);
+            body.push_back('\n');
+            send_error(*ex, status, body, true);
+            return;
+        }
+    }
+    if (socket_) socket_->close();  // a streamed answer cannot be finished honestly
+}
+
+void HttpSession::body_flow_changed() {
+    if (!pipe_ || closed_ || !socket_ || parsing_stopped_) return;
+    if (!pipe_->flowing()) {
+        socket_->pause_reading();
+        return;
+    }
+    if (in_feed_) return;  // the feed loop sees the flow on its next turn
+    socket_->resume_reading();
+    if (pending_in_.empty()) {
+        socket_->set_timeout(static_cast<std::uint64_t>(options().body_timeout.count()));
+        return;
+    }
+    std::string buf;
+    buf.swap(pending_in_);
+    feed(buf.data(), buf.size());
+}
+
+void HttpSession::send_continue() {
+    // Only at the head of the pipeline: a 100 behind another answer would be read as that answer's.
+    if (socket_ && !closed_ && cur_ && is_head(*cur_) && !cur_->headers_sent)
+        socket_->write("HTTP/1.1 100 Continue\r\n\r\n");
+}
+
 void HttpSession::stop_parsing() {
     parsing_stopped_ = true;
     pending_in_.clear();
@@ -210,6 +299,12 @@ std::size_t HttpSession::buffered_amount(const Exchange& ex) const {
 
 void HttpSession::finished(Exchange& ex) {
     if (ex.close_after) stop_parsing();
+    if (pipe_ && cur_.get() == &ex) {
+        // Answered before its body ended: the rest is not read (the answer said Connection: close). cur_ and
+        // pipe_ stay until the session goes: the parser may still be inside this buffer.
+        ex.body_open = false;
+        pipe_->fail(Error(400, "the response was sent before the request body ended"));
+    }
     if (is_head(ex)) advance();
 }
 
@@ -297,6 +392,7 @@ void HttpSession::on_eof() {
         // stream has no end to wait for: a client that stops sending has left it.
         stop_parsing();
         detach_all();
+        if (pipe_) pipe_->fail(Error(400, "the client closed the connection before the body ended"));
         if (socket_) socket_->end();
         return;
     }
@@ -323,9 +419,10 @@ void HttpSession::arm_wait_timer() {
 void HttpSession::on_timeout() {
     if (!socket_) return;
     // A head or body cut by a read is only late if we were reading: not while answers hold reading back.
-    const bool we_stopped_reading = !pending_in_.empty() || socket_->backlogged();
+    const bool we_stopped_reading = !pending_in_.empty() || socket_->backlogged() || body_held();
     if (parser_.phase() != RequestParser::Phase::Idle && !we_stopped_reading) {
-        fail(408, "Request Timeout");
+        if (pipe_) fail_stream(408, "Request Timeout");
+        else fail(408, "Request Timeout");
         return;
     }
     // Answers the peer has not read yet (a pipelining client may pause reading) are a write that waits, not
@@ -343,6 +440,7 @@ void HttpSession::on_timeout() {
 void HttpSession::on_closed(int) {
     closed_ = true;
     detach_all();
+    if (pipe_) pipe_->fail(Error(400, "the connection closed before the body ended"));
     socket_ = nullptr;
     host_.on_session_closed(*this);
 }

@@ -53,6 +53,11 @@ public:
     // The loop this connection runs on (for timers of the exchanges it carries).
     LoopCore& loop_core() const;
 
+    // Streamed bodies (BodyPipe): the flow started or stopped; the handler began reading an `Expect:
+    // 100-continue` body.
+    void body_flow_changed();
+    void send_continue();
+
     // Graceful shutdown: no new requests; idle connections close now, busy ones after their last response.
     void shutdown();
     // Immediate close (shutdown bound exceeded).
@@ -63,6 +68,12 @@ private:
     void dispatch(std::shared_ptr<Exchange> ex);
     void upgrade(char* rest, std::size_t n);
     void fail(int status, std::string_view why);
+    // After BodyAhead: buffer the body (the usual way) or dispatch now and stream it to the handler.
+    void begin_body();
+    // A streamed body that will not end (timeout, limit, framing): the handler is told, then the connection ends.
+    void fail_stream(int status, std::string_view why);
+    // The streamed body's flow is stopped by its handler: its bytes wait in the socket.
+    bool body_held() const { return pipe_ && !pipe_->flowing(); }
     void advance();
     // Between requests: idle_timeout with nothing owed, send_timeout while answers are owed.
     void arm_wait_timer();
@@ -74,7 +85,8 @@ private:
     Socket* socket_;
     HttpHost& host_;
     RequestParser parser_;
-    std::shared_ptr<Exchange> cur_;           // the request being parsed
+    std::shared_ptr<Exchange> cur_;           // the request being parsed (dispatched already when pipe_ is set)
+    std::shared_ptr<BodyPipe> pipe_;          // cur_'s body, streamed to its handler
     // Waiting responses, in request order; at most max_pipelined, usually one. A vector because an empty one
     // allocates nothing (a deque allocates ~600 bytes per connection up front).
     std::vector<std::shared_ptr<Exchange>> queue_;

@@ -33,6 +33,7 @@ void Request::clear() {
     method_ = {};
     major_ = minor_ = 1;
     body_.clear();
+    pipe_.reset();
     params_.clear();
     query_.clear();
     query_parsed_ = false;

@@ -97,6 +97,10 @@ int RequestParser::on_message_begin(llhttp_t* p) {
     r.in_value_ = true;  // the next field starts a new header line
     r.expect_continue_ = false;
     r.close_asked_ = false;
+    r.body_ahead_ = false;
+    r.body_limit_ = r.limits_.max_body_bytes;
+    r.body_seen_ = 0;
+    r.sink_ = nullptr;
     // llhttp sets 0.9 before on_url_complete when the line ends after the target: from 0.0 here, 0.9 can only
     // mean that (an "HTTP/0.9" version comes later).
     p->http_major = 0;
@@ -190,26 +194,29 @@ int RequestParser::on_headers_complete(llhttp_t* p) {
     HeadVerdict verdict = check_head(q);
     if (verdict.status != 0) return r.limit(verdict.status, verdict.reason);
     r.close_asked_ = verdict.close;
-    if ((p->flags & F_CONTENT_LENGTH) && p->content_length > r.limits_.max_body_bytes)
+    const bool body_coming = (p->flags & F_CHUNKED) || p->content_length > 0;
+    // With the probe on, the caller sets the limit (start_body) before any body byte is taken.
+    if (!(r.probe_ && body_coming) && (p->flags & F_CONTENT_LENGTH) && p->content_length > r.body_limit_)
         return r.limit(413, "Payload Too Large");
     if (q.has_header("expect")) {
         // Every line counts: "100-continue" on one and anything on another is an expectation we cannot meet.
         if (!ascii_iequals(q.header_all("expect"), "100-continue")) return r.limit(417, "Expectation Failed");
         // Only worth a 100 when a body is coming; HTTP/1.0 clients do not know 100 (RFC 9110 10.1.1).
-        bool body_coming = (p->flags & F_CHUNKED) || p->content_length > 0;
-        if (body_coming && q.minor_ >= 1) {
-            r.expect_continue_ = true;
-            return HPE_PAUSED;
-        }
+        r.expect_continue_ = body_coming && q.minor_ >= 1;
     }
-    return 0;
+    if (r.probe_ && body_coming) {
+        // Known from the head already (Connection, version): a streamed request is dispatched before its end.
+        r.keep_alive_ = llhttp_should_keep_alive(p) != 0 && !r.close_asked_;
+        r.body_ahead_ = true;
+        return HPE_PAUSED;
+    }
+    return r.expect_continue_ ? HPE_PAUSED : 0;
 }
 
 int RequestParser::on_chunk_header(llhttp_t* p) {
     auto& r = self(p);
     // Refused when announced, as a Content-Length is: no waiting for a body that can never fit.
-    if (p->content_length > r.limits_.max_body_bytes - r.target_->body_.size())
-        return r.limit(413, "Payload Too Large");
+    if (p->content_length > r.body_limit_ - r.body_seen_) return r.limit(413, "Payload Too Large");
     r.chunks_.chunk_header(p->content_length);
     return 0;
 }
@@ -223,10 +230,12 @@ int RequestParser::on_chunk_extension(llhttp_t* p, std::size_t n) {
 int RequestParser::on_body(llhttp_t* p, const char* at, std::size_t n) {
     auto& r = self(p);
     Request& q = *r.target_;
-    if (q.body_.size() + n > r.limits_.max_body_bytes) return r.limit(413, "Payload Too Large");
+    if (n > r.body_limit_ - r.body_seen_) return r.limit(413, "Payload Too Large");
     if ((p->flags & F_CHUNKED) && !r.chunks_.data(at, n, r.feed_end_))
         return r.limit(400, "Chunk data not followed by CRLF");
-    q.body_.append(at, n);
+    r.body_seen_ += n;
+    if (r.sink_) r.sink_->deliver(std::string_view(at, n));
+    else q.body_.append(at, n);
     return 0;
 }
 
@@ -238,6 +247,17 @@ int RequestParser::on_message_complete(llhttp_t* p) {
     // Pausing after every message lets the caller dispatch outside llhttp's stack and stop at the pipeline
     // bound. An upgrade pauses on its own (HPE_PAUSED_UPGRADE).
     return p->upgrade ? 0 : HPE_PAUSED;
+}
+
+int RequestParser::start_body(std::uint64_t limit, BodyPipe* sink) {
+    body_limit_ = limit;
+    sink_ = sink;
+    if ((parser_.flags & F_CONTENT_LENGTH) && parser_.content_length > limit) {
+        error_status_ = 413;
+        error_reason_ = "Payload Too Large";
+        return 413;
+    }
+    return 0;
 }
 
 RequestParser::Result RequestParser::fail_now(int status, const char* reason, std::size_t consumed) {
@@ -283,6 +303,10 @@ RequestParser::Result RequestParser::feed(const char* data, std::size_t len) {
         return {Kind::NeedMore, len, 0, {}};
     case HPE_PAUSED:
         llhttp_resume(&parser_);
+        if (body_ahead_) {
+            body_ahead_ = false;
+            return {Kind::BodyAhead, n, 0, {}};
+        }
         if (phase_ == Phase::Body && expect_continue_) {
             expect_continue_ = false;
             return {Kind::ExpectContinue, n, 0, {}};

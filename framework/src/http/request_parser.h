@@ -10,6 +10,7 @@
 
 #include "duplex/http_options.h"
 #include "duplex/request.h"
+#include "http/body_pipe.h"
 #include "http/framing_checks.h"
 
 #include <llhttp.h>
@@ -27,6 +28,7 @@ public:
         Complete,        // a whole request is in the target; `consumed` bytes were used
         Upgrade,         // a whole request asking for an upgrade; the bytes after `consumed` are not HTTP
         ExpectContinue,  // headers of an `Expect: 100-continue` request within limits; send 100 and feed on
+        BodyAhead,       // with set_body_probe(true): a head whose body is coming; call start_body, then feed on
         Error,           // malformed or over a limit: answer `status` and close
     };
     struct Result {
@@ -50,6 +52,16 @@ public:
     void resume_after_upgrade() { llhttp_resume_after_upgrade(&parser_); }
     // After Complete/Upgrade: whether the connection stays open after this request (HTTP/1.0 rules included).
     bool keep_alive() const { return keep_alive_; }
+
+    // Streamed bodies. With the probe on, every head with a body stops with BodyAhead (instead of
+    // ExpectContinue, see expects_continue()) so the caller can choose, per request, the body's limit and where
+    // its bytes go: into the Request (sink null) or to a BodyPipe as they come. The body limit is checked then
+    // (413 for a Content-Length over it), not at the head.
+    void set_body_probe(bool on) { probe_ = on; }
+    // After BodyAhead: the client waits for a 100 (HTTP/1.1 and `Expect: 100-continue`) before sending the body.
+    bool expects_continue() const { return expect_continue_; }
+    // After BodyAhead: the limit and sink of this body. Returns 0, or 413 when the announced length is over limit.
+    int start_body(std::uint64_t limit, BodyPipe* sink);
 
 private:
     static const llhttp_settings_t settings_;
@@ -80,6 +92,11 @@ private:
     bool close_asked_ = false;     // a `close` token in a Connection line of this message
     bool chunked_ = false;         // the message just completed had a chunked body
     bool expect_continue_ = false;
+    bool probe_ = false;
+    bool body_ahead_ = false;      // paused at the head for the caller's start_body
+    std::uint64_t body_limit_ = 0;  // this body's limit (max_body_bytes unless start_body says otherwise)
+    std::uint64_t body_seen_ = 0;   // this body's bytes so far
+    BodyPipe* sink_ = nullptr;      // where a streamed body goes; null: into the Request
     const char* feed_end_ = nullptr;  // end of the buffer llhttp is executing
     ChunkFraming chunks_;
     MethodScan method_scan_;

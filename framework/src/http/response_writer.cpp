@@ -76,7 +76,8 @@ void write_head(Exchange& ex, std::string& out, std::int64_t content_length) {
         if (list_has_token(v, "close")) user_close = true;
         return true;
     });
-    if (user_close) ex.close_after = true;
+    // A body still coming (a streamed request answered early): it is not read, so the connection cannot go on.
+    if (user_close || ex.body_open) ex.close_after = true;
     bool http10 = ex.req.http_major() == 1 && ex.req.http_minor() == 0;
     bool user_length = false;
     for_each_line(ex.head, "content-length", [&](std::size_t, std::size_t, std::string_view) {

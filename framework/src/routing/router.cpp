@@ -31,6 +31,21 @@ void Router::add_route(std::string_view method, std::string_view path, Middlewar
                               detail::route_id(path), {}});
 }
 
+void Router::add_stream_route(std::string_view method, std::string_view path, StreamBody body) {
+    // A layer that only passes the request on: the marker matters before the walk (find_stream_route).
+    add_route(method, path, [](Request&, Response&, Next next) { next(); });
+    stack_->layers.back().streams = true;
+    stack_->layers.back().stream_limit = body.max_body_bytes;
+}
+
+std::optional<std::uint64_t> Router::stream_limit(const Request& req) const {
+    const RouterStack::Layer* layer = detail::find_stream_route(*stack_, req, 0);
+    if (!layer) return std::nullopt;
+    return layer->stream_limit;
+}
+
+bool Router::has_stream_routes() const { return detail::has_stream_routes(*stack_); }
+
 Router& Router::use(std::string_view prefix, Middleware fn) {
     stack_->layers.push_back({RouterStack::Kind::Middleware, 0, compile(prefix, stack_->options, false), std::move(fn), {}, {}});
     return *this;

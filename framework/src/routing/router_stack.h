@@ -32,10 +32,16 @@ struct RouterStack {
         std::shared_ptr<RouterStack> sub;
         std::uint32_t name = 0;  // Route and Mount: the pattern's id (metrics/route_names.h)
         RouteJoinCache joined;   // Route and Mount: this pattern's id under the mount prefix of the walk
+        bool streams = false;         // a body::stream() marker: the route's body is streamed
+        std::uint64_t stream_limit = 0;  // its limit (0: HttpOptions::max_body_bytes)
     };
     RouterOptions options;
     std::vector<Layer> layers;
 };
+
+// The stream marker the request's method and path reach, walking mounts (nullptr: none). No layer runs.
+const RouterStack::Layer* find_stream_route(const RouterStack& stack, const Request& req, std::size_t base);
+bool has_stream_routes(const RouterStack& stack);
 
 class RouterWalk : public std::enable_shared_from_this<RouterWalk> {
 public:

@@ -54,6 +54,27 @@ struct DepthScope {
 };
 }  // namespace
 
+const RouterStack::Layer* find_stream_route(const RouterStack& stack, const Request& req, std::size_t base) {
+    const std::uint16_t method = method_bit(req.method());
+    for (const RouterStack::Layer& layer : stack.layers) {
+        const bool route = layer.kind == RouterStack::Kind::Route && layer.streams && (layer.methods & method);
+        if (!route && layer.kind != RouterStack::Kind::Mount) continue;
+        std::string_view path = req.path().substr(std::min(base, req.path().size()));
+        if (path.empty()) path = "/";
+        MatchResult m = layer.pattern.match(path, match_scratch());
+        if (!m.matched()) continue;
+        if (route) return &layer;
+        if (const RouterStack::Layer* inner = find_stream_route(*layer.sub, req, base + m.consumed)) return inner;
+    }
+    return nullptr;
+}
+
+bool has_stream_routes(const RouterStack& stack) {
+    for (const RouterStack::Layer& layer : stack.layers)
+        if (layer.streams || (layer.kind == RouterStack::Kind::Mount && has_stream_routes(*layer.sub))) return true;
+    return false;
+}
+
 // Runs one layer function; whatever it throws becomes the pending error (never escapes into libuv).
 template <class F>
 void RouterWalk::call(F&& f) {

@@ -87,6 +87,12 @@ int ServerHost::reload_tls() {
     return 0;
 }
 
+std::optional<std::uint64_t> ServerHost::stream_limit(const Request& req) const {
+    std::optional<std::uint64_t> limit = router ? router->stream_limit(req) : std::nullopt;
+    if (limit && *limit == 0) limit = options_.max_body_bytes;
+    return limit;
+}
+
 void ServerHost::handle_request(Request& req, Response& res) {
     ++stats.requests;
     if (!router) {

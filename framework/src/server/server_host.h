@@ -39,6 +39,8 @@ public:
     // HttpHost
     const HttpOptions& http_options() const override { return options_; }
     void handle_request(Request& req, Response& res) override;
+    bool may_stream() const override { return router && router->has_stream_routes(); }
+    std::optional<std::uint64_t> stream_limit(const Request& req) const override;
     bool handle_upgrade(Request& req, Response& res, Socket& socket, char* rest, std::size_t n) override;
     void send_file(Request& req, Response& res, const std::string& path) override;
     void on_response_done(const Exchange& ex) override;

@@ -45,6 +45,7 @@ Outcome parse_pieces(const std::string& bytes, const std::vector<std::size_t>& s
                 REQUIRE(left == 0);
                 break;
             case RequestParser::Kind::ExpectContinue:
+            case RequestParser::Kind::BodyAhead:  // only with the probe on, which the harness leaves off
                 ++out.continues;
                 break;
             case RequestParser::Kind::Complete:
