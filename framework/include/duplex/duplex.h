@@ -15,5 +15,6 @@
 #include "duplex/router.h"
 #include "duplex/static_files.h"
 #include "duplex/session.h"
+#include "duplex/testing.h"
 #include "duplex/websocket.h"
 #include "duplex/ws_server.h"

@@ -332,7 +332,7 @@ void HttpSession::on_closed(int) {
     closed_ = true;
     detach_all();
     socket_ = nullptr;
-    host_.on_session_closed(*this);
+    if (!orphaned_) host_.on_session_closed(*this);
 }
 
 void HttpSession::shutdown() {
@@ -351,6 +351,11 @@ void HttpSession::shutdown() {
 
 void HttpSession::abort() {
     if (socket_) socket_->close(UV_ECANCELED);
+}
+
+void HttpSession::orphan() {
+    orphaned_ = true;
+    abort();
 }
 
 }  // namespace duplex::detail
