@@ -21,5 +21,6 @@
 #include "duplex/tls.h"
 #include "duplex/session.h"
 #include "duplex/sse.h"
+#include "duplex/testing.h"
 #include "duplex/websocket.h"
 #include "duplex/ws_server.h"

@@ -442,7 +442,7 @@ void HttpSession::on_closed(int) {
     detach_all();
     if (pipe_) pipe_->fail(Error(400, "the connection closed before the body ended"));
     socket_ = nullptr;
-    host_.on_session_closed(*this);
+    if (!orphaned_) host_.on_session_closed(*this);
 }
 
 void HttpSession::shutdown() {
@@ -467,6 +467,11 @@ LoopCore& HttpSession::loop_core() const { return LoopCore::of(socket_->tcp()->l
 
 void HttpSession::abort() {
     if (socket_) socket_->close(UV_ECANCELED);
+}
+
+void HttpSession::orphan() {
+    orphaned_ = true;
+    abort();
 }
 
 }  // namespace duplex::detail

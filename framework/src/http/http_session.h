@@ -62,6 +62,9 @@ public:
     void shutdown();
     // Immediate close (shutdown bound exceeded).
     void abort();
+    // Immediate close because the host is being destroyed: the close, which completes in a later loop turn,
+    // never calls back into it.
+    void orphan();
 
 private:
     void feed(char* data, std::size_t len);
@@ -99,6 +102,7 @@ private:
     bool peer_eof_ = false;
     bool closed_ = false;
     bool in_feed_ = false;
+    bool orphaned_ = false;
 };
 
 }  // namespace duplex::detail

@@ -34,7 +34,7 @@ WsEndpoints& ServerHost::endpoints() {
 ServerHost::~ServerHost() {
     for (auto& l : listeners_) l->close();
     // Sessions still open are closed by the loop's teardown; they must not call back into this host.
-    for (HttpSession* s : std::unordered_set<HttpSession*>(sessions_)) s->abort();
+    for (HttpSession* s : std::unordered_set<HttpSession*>(sessions_)) s->orphan();
     if (shutdown_timer_) loop.clear_timer(shutdown_timer_);
 }
 
