@@ -13,6 +13,7 @@
 #include <cerrno>
 #include <csignal>
 #include <stdexcept>
+#include <string_view>
 
 namespace raw {
 
@@ -24,6 +25,18 @@ void on_signal(int) { g_stop = 1; }
 
 constexpr int max_events = 512;
 constexpr int max_iov = 64;
+constexpr std::size_t more_threshold = 64 * 1024;
+
+// The head's length when the first piece is an HTTP answer of at least more_threshold bytes not started yet; else 0.
+// Such a head goes out first with MSG_MORE, then the body: the kernel joins them and spends about a fifth less time
+// on a 1 MiB answer over loopback than on one writev of both (uWebSockets.js writes this way, and beat this server
+// on http_1mib until it did too).
+std::size_t large_answer_head(bool http, std::size_t out_sent, const iovec& first) {
+    if (!http || out_sent != 0 || first.iov_len < more_threshold) return 0;
+    const std::string_view start(static_cast<const char*>(first.iov_base), 4096);
+    const std::size_t end = start.find("\r\n\r\n");
+    return end == std::string_view::npos ? 0 : end + 4;
+}
 
 void watch(int epoll_fd, int fd, std::uint32_t events, int op) {
     epoll_event ev{};
@@ -173,7 +186,9 @@ void ServerLoop::consume(Conn& conn, std::size_t n) {
 void ServerLoop::flush(int fd, Conn& conn) {
     iovec iov[max_iov];
     for (int count; (count = gather(conn, iov)) > 0;) {
-        const ssize_t n = ::writev(fd, iov, count);  // SIGPIPE is ignored (constructor)
+        const std::size_t head = large_answer_head(conn.kind == Kind::http, conn.out_sent, iov[0]);
+        // SIGPIPE is ignored (constructor)
+        const ssize_t n = head ? ::send(fd, iov[0].iov_base, head, MSG_MORE) : ::writev(fd, iov, count);
         if (n > 0) {
             consume(conn, static_cast<std::size_t>(n));
             continue;
