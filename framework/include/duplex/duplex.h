@@ -10,6 +10,7 @@
 #include "duplex/event_loop.h"
 #include "duplex/http_options.h"
 #include "duplex/json.h"
+#include "duplex/redis_bridge.h"
 #include "duplex/request.h"
 #include "duplex/response.h"
 #include "duplex/router.h"
