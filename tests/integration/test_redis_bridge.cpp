@@ -13,6 +13,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <csignal>
 #include <map>
 #include <mutex>
 #include <netinet/in.h>
@@ -162,6 +163,18 @@ TEST_CASE("redis bridge: three demos share one chat, every message once to every
         }
         CHECK(!clients[r]->read_message(200ms));  // and nothing more: no message twice
     }
+    // The bridge's connections do not keep the loop alive: SIGTERM still ends each demo, with 0.
+    for (auto& d : demos) {
+        d->demo.process().signal(SIGTERM);
+        CHECK(d->demo.process().wait(10s) == 0);
+    }
+}
+
+TEST_CASE("redis bridge: demo --redis with a malformed URL exits 2 and says why") {
+    auto [rc, out] = run_command({build_root() + "/apps/demo/demo", "--http-port", "0", "--ws-port", "0",
+                                  "--redis", "redis://user:pw@127.0.0.1:6379"}, 10s, true);
+    CHECK(rc == 2);
+    CHECK(out.find("user names are not supported") != std::string::npos);
 }
 
 TEST_CASE("redis bridge: Redis killed mid-stream, local delivery goes on; restarted, other processes hear again") {
