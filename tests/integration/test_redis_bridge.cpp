@@ -172,7 +172,8 @@ TEST_CASE("redis bridge: three demos share one chat, every message once to every
 
 TEST_CASE("redis bridge: demo --redis with a malformed URL exits 2 and says why") {
     auto [rc, out] = run_command({build_root() + "/apps/demo/demo", "--http-port", "0", "--ws-port", "0",
-                                  "--redis", "redis://user:pw@127.0.0.1:6379"}, 10s, true);
+                                  "--static", source_root() + "/static", "--redis", "redis://user:pw@127.0.0.1:6379"},
+                                 10s, true);
     CHECK(rc == 2);
     CHECK(out.find("user names are not supported") != std::string::npos);
 }

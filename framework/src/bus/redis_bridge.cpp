@@ -157,7 +157,8 @@ void RedisBridge::Impl::on_link_reply(RedisLink& link, const redisReply& r) {
     };
     const bool shaped = r.type == REDIS_REPLY_ARRAY && r.elements == 3 && r.element[0]->type == REDIS_REPLY_STRING &&
                         r.element[1]->type == REDIS_REPLY_STRING;
-    if (shaped && is(0, "message") && r.element[2]->type == REDIS_REPLY_STRING) return on_message(*r.element[1], *r.element[2]);
+    if (shaped && is(0, "message") && r.element[2]->type == REDIS_REPLY_STRING)
+        return on_message(*r.element[1], *r.element[2]);
     if (shaped && is(0, "subscribe")) {
         if (awaiting_subscribes > 0 && --awaiting_subscribes == 0) maybe_connected();
         return;
