@@ -163,7 +163,9 @@ TEST_CASE("redis bridge: three demos share one chat, every message once to every
         }
         CHECK(!clients[r]->read_message(200ms));  // and nothing more: no message twice
     }
-    // The bridge's connections do not keep the loop alive: SIGTERM still ends each demo, with 0.
+    // The bridge's connections do not keep the loop alive: SIGTERM still ends each demo, with 0 (the clients go
+    // first, or each demo would wait out its close_timeout for their Close frames).
+    clients.clear();
     for (auto& d : demos) {
         d->demo.process().signal(SIGTERM);
         CHECK(d->demo.process().wait(10s) == 0);
