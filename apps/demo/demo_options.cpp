@@ -10,11 +10,13 @@ namespace {
 
 constexpr const char* usage =
     "usage: demo [--host 127.0.0.1] [--http-port 3000] [--ws-port 8080] [--static DIR] [--quiet]\n"
+    "            [--redis URL]\n"
     "  --host       address to listen on (both listeners)\n"
     "  --http-port  HTTP port (0 picks a free one)\n"
     "  --ws-port    WebSocket port (0 picks a free one)\n"
     "  --static     directory served over HTTP (default: static)\n"
-    "  --quiet      no access log\n";
+    "  --quiet      no access log\n"
+    "  --redis      redis://[:password@]host[:port][/db]: the /ws chat spans every demo on that Redis\n";
 
 bool parse_port(std::string_view s, int& out) {
     int v = -1;
@@ -53,6 +55,7 @@ int parse_options(int argc, char** argv, Options& opt) {
         else if (name == "--static") opt.static_dir = std::string(value);
         else if (name == "--http-port") ok = ok && parse_port(value, opt.http_port);
         else if (name == "--ws-port") ok = ok && parse_port(value, opt.ws_port);
+        else if (name == "--redis") opt.redis_url = std::string(value);
         else {
             std::fprintf(stderr, "demo: unknown flag '%.*s'\n%s", static_cast<int>(a.size()), a.data(), usage);
             return 2;

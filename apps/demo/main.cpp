@@ -14,7 +14,9 @@
 
 #include <csignal>
 #include <cstdio>
+#include <memory>
 #include <random>
+#include <stdexcept>
 #include <string>
 
 int main(int argc, char** argv) {
@@ -88,6 +90,28 @@ int main(int argc, char** argv) {
         },
         .options = {.permessage_deflate = true},
     });
+
+    // --redis: wss.publish("chat", ...) also reaches the /ws clients of every other demo on that Redis.
+    std::unique_ptr<duplex::RedisBridge> redis;
+    if (!opt.redis_url.empty()) {
+        try {
+            redis = std::make_unique<duplex::RedisBridge>(wss, duplex::RedisBridgeOptions{
+                .url = opt.redis_url,
+                .on_state = [](const duplex::RedisStatus& s) {
+                    if (s.state == duplex::RedisState::Connected) {
+                        std::printf("Redis connected\n");
+                        std::fflush(stdout);
+                    } else if (s.state == duplex::RedisState::Reconnecting) {
+                        std::fprintf(stderr, "demo: Redis unavailable (%s); retrying in %lld ms\n", s.reason.c_str(),
+                                     static_cast<long long>(s.retry_in.count()));
+                    }
+                },
+            });
+        } catch (const std::invalid_argument& e) {
+            std::fprintf(stderr, "demo: %s\n", e.what());
+            return 2;
+        }
+    }
 
     if (int rc = app.listen({.host = opt.host, .port = opt.http_port}); rc != 0) {
         std::fprintf(stderr, "demo: cannot listen on %s:%d for HTTP: %s\n", opt.host.c_str(), opt.http_port,

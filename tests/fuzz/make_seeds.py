@@ -177,7 +177,16 @@ def accept_encoding():
     write('accept_encoding', 'invalid', b'\x01gzip;q=1.5')
 
 
+def redis_bus():
+    # An odd first byte: a redis:// URL; an even one: a message envelope (version, 8-byte origin, opcode, payload).
+    write('redis_bus', 'url-full', b'\x01redis://:p%40ss@[::1]:6380/3')
+    write('redis_bus', 'url-plain', b'\x01redis://127.0.0.1:6379')
+    write('redis_bus', 'url-bad', b'\x01redis://user:pw@host:0/x?q')
+    write('redis_bus', 'envelope-text', b'\x00\x01\x01\x02\x03\x04\x05\x06\x07\x08tworld')
+    write('redis_bus', 'envelope-binary', b'\x00\x01\x01\x02\x03\x04\x05\x06\x07\x08b\x00\xff')
+
+
 if __name__ == '__main__':
     for make in (http_request, url_and_router, static_resolve, ws_handshake, ws_frames, ws_inflate,
-                 client_handshake, accept_encoding):
+                 client_handshake, accept_encoding, redis_bus):
         make()

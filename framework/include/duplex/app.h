@@ -99,6 +99,7 @@ public:
     EventLoop& loop() const;
 
 private:
+    friend class RedisBridge;  // reaches the topic hooks of this server's WebSocket endpoints
     std::unique_ptr<detail::ServerHost> host_;
 };
 

@@ -14,6 +14,7 @@
 #include "duplex/json.h"
 #include "duplex/log.h"
 #include "duplex/metrics.h"
+#include "duplex/redis_bridge.h"
 #include "duplex/request.h"
 #include "duplex/response.h"
 #include "duplex/router.h"

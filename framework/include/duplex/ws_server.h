@@ -59,6 +59,7 @@ public:
     void close(std::uint16_t code = CloseCode::GoingAway, std::function<void()> done = {});
 
 private:
+    friend class RedisBridge;  // reaches the topic hooks of this server's WebSocket endpoints
     std::unique_ptr<detail::ServerHost> host_;
 };
 

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <utility>
 
 namespace duplex::detail {
 
@@ -32,6 +33,7 @@ void refuse(Response& res, const ws::HandshakeDecision& d) {
 }  // namespace
 
 WsEndpoints::~WsEndpoints() {
+    if (TopicObserver* o = std::exchange(observer_, nullptr)) o->on_endpoints_gone();
     // Sessions that outlive us (server destroyed without close()) keep their routes but lose their endpoints.
     for (Entry& e : routes_) {
         e.route->endpoints = nullptr;
@@ -171,7 +173,9 @@ bool WsEndpoints::subscribe(WsSession& s, std::string_view topic) {
     auto& mine = s.topics();
     if (std::find(mine.begin(), mine.end(), topic) != mine.end()) return false;
     mine.emplace_back(topic);
-    topics_[std::string(topic)].push_back(&s);
+    auto& subscribers = topics_[std::string(topic)];
+    subscribers.push_back(&s);
+    if (subscribers.size() == 1 && observer_) observer_->on_topic_opened(topic);
     return true;
 }
 
@@ -185,13 +189,29 @@ bool WsEndpoints::unsubscribe(WsSession& s, std::string_view topic) {
     if (t != topics_.end()) {
         auto& v = t->second;
         v.erase(std::remove(v.begin(), v.end(), &s), v.end());
-        if (v.empty()) topics_.erase(t);
+        if (v.empty()) {
+            topics_.erase(t);
+            if (observer_) observer_->on_topic_closed(topic);
+        }
     }
     return true;
 }
 
 std::size_t WsEndpoints::publish(std::string_view topic, std::string_view data, bool binary) {
     ++counters.publishes;
+    const std::size_t delivered = publish_local(topic, data, binary);
+    if (observer_) observer_->on_published(topic, data, binary);
+    return delivered;
+}
+
+std::vector<std::string> WsEndpoints::topic_names() const {
+    std::vector<std::string> names;
+    names.reserve(topics_.size());
+    for (const auto& [name, subscribers] : topics_) names.push_back(name);
+    return names;
+}
+
+std::size_t WsEndpoints::publish_local(std::string_view topic, std::string_view data, bool binary) {
     auto t = topics_.find(std::string(topic));
     if (t == topics_.end()) return 0;
     thread_local std::string frame;

@@ -11,6 +11,7 @@
 #include "duplex/websocket.h"
 #include "http/path_pattern.h"
 #include "metrics/ws_counters.h"
+#include "ws/topic_observer.h"
 
 #include <functional>
 #include <memory>
@@ -38,9 +39,15 @@ public:
 
     bool subscribe(WsSession& s, std::string_view topic);
     bool unsubscribe(WsSession& s, std::string_view topic);
-    // Frames once, then queues the bytes to every subscriber (each one's backpressure policy applies).
-    // Returns how many subscribers accepted it.
+    // Frames once, then queues the bytes to every subscriber (each one's backpressure policy applies), then tells
+    // the topic observer. Returns how many local subscribers accepted it.
     std::size_t publish(std::string_view topic, std::string_view data, bool binary);
+    // The local half of publish, without the observer: for messages that come from another process or thread.
+    std::size_t publish_local(std::string_view topic, std::string_view data, bool binary);
+    // At most one observer (null to remove). See topic_observer.h.
+    void set_topic_observer(TopicObserver* observer) { observer_ = observer; }
+    // Every topic that has a local subscriber now (a bridge resubscribes them after a reconnect).
+    std::vector<std::string> topic_names() const;
     void on_session_closed(WsSession& s);
 
     void close_all(std::uint16_t code, std::string_view reason);
@@ -70,6 +77,7 @@ private:
     WsSession* open_head_ = nullptr;
     std::size_t open_count_ = 0;
     std::unordered_map<std::string, std::vector<WsSession*>> topics_;
+    TopicObserver* observer_ = nullptr;
 };
 
 }  // namespace duplex::detail
