@@ -11,6 +11,7 @@ struct Options {
     int ws_port = 8080;
     std::string static_dir = "static";
     bool quiet = false;  // no access log
+    unsigned threads = 1;  // loop threads (duplex::Cluster); 0: one per core
 };
 
 // Fills opt from argv. Returns -1 to go on, or the exit code to end with (0 after --help, 2 on a bad flag).

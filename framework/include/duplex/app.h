@@ -18,14 +18,14 @@
 namespace duplex {
 
 struct WsRoute;
-namespace detail { class ServerHost; }
+namespace detail { class ServerHost; struct HostAccess; }
 
 /// Where and how App::listen and WsServer::listen bind.
 struct ListenOptions {
     std::string host = "127.0.0.1";  ///< an IPv4 or IPv6 address ("0.0.0.0", "::"), not a name
     int port = 3000;            ///< 0 picks a free port; read it back with port()
     int backlog = 511;          ///< pending connections the kernel queues before accept
-    bool reuse_port = false;    ///< SO_REUSEPORT: one App per loop thread sharing the port
+    bool reuse_port = false;    ///< SO_REUSEPORT: one App per loop thread sharing the port (UV_ENOTSUP if refused)
 };
 
 /// One line of the access log.
@@ -86,6 +86,7 @@ public:
     EventLoop& loop() const;
 
 private:
+    friend struct detail::HostAccess;  // the cluster layer (cluster.h) reaches the host behind it
     std::unique_ptr<detail::ServerHost> host_;
 };
 

@@ -17,7 +17,7 @@
 
 namespace duplex {
 
-namespace detail { class ServerHost; }
+namespace detail { class ServerHost; struct HostAccess; }
 
 /// A listener for WebSocket routes only. See the file comment for its lifetime and thread.
 class WsServer {
@@ -49,6 +49,7 @@ public:
     void close(std::uint16_t code = CloseCode::GoingAway, std::function<void()> done = {});
 
 private:
+    friend struct detail::HostAccess;  // the cluster layer (cluster.h) reaches the host behind it
     std::unique_ptr<detail::ServerHost> host_;
 };
 

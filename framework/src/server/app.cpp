@@ -32,17 +32,23 @@ ServerHost::~ServerHost() {
     if (shutdown_timer_) loop.clear_timer(shutdown_timer_);
 }
 
-int ServerHost::listen(const ListenOptions& o) {
-    if (closing_) return UV_ECANCELED;
-    auto factory = [this](Socket& s) -> std::shared_ptr<Protocol> {
+Listener::Factory ServerHost::factory() {
+    return [this](Socket& s) -> std::shared_ptr<Protocol> {
         if (closing_) return nullptr;
         return std::make_shared<HttpSession>(s, *this);
     };
-    auto l = std::make_unique<Listener>(LoopCore::of(loop.native()), std::move(factory));
+}
+
+int ServerHost::listen(const ListenOptions& o, Listener::Handoff handoff) {
+    if (closing_) return UV_ECANCELED;
+    auto l = std::make_unique<Listener>(LoopCore::of(loop.native()), factory());
+    l->set_handoff(std::move(handoff));
     int rc = l->listen(o.host, o.port, o.backlog, o.reuse_port);
     if (rc == 0) listeners_.push_back(std::move(l));
     return rc;
 }
+
+void ServerHost::adopt(uv_os_sock_t fd) { Listener::adopt(LoopCore::of(loop.native()), fd, factory()); }
 
 void ServerHost::handle_request(Request& req, Response& res) {
     ++stats.requests;

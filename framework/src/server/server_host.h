@@ -6,6 +6,7 @@
 #pragma once
 
 #include "duplex/app.h"
+#include "duplex/ws_server.h"
 #include "http/http_host.h"
 #include "net/listener.h"
 
@@ -24,7 +25,10 @@ public:
     ServerHost(EventLoop& loop, const Router* router, HttpOptions options);
     ~ServerHost() override;
 
-    int listen(const ListenOptions& o);
+    // handoff: see Listener::Handoff (a cluster's accepting loop, when SO_REUSEPORT is not used).
+    int listen(const ListenOptions& o, Listener::Handoff handoff = {});
+    // Serves a connection accepted by another loop's listener (fd now owned here); closed when closing.
+    void adopt(uv_os_sock_t fd);
     int port() const { return listeners_.empty() ? 0 : listeners_.front()->port(); }
     // Graceful close; WebSockets get ws_code.
     void close(std::uint16_t ws_code, std::function<void()> done);
@@ -48,6 +52,7 @@ public:
 
 private:
     void maybe_done();
+    Listener::Factory factory();
 
     HttpOptions options_;
     std::vector<std::unique_ptr<Listener>> listeners_;
@@ -55,6 +60,12 @@ private:
     bool closing_ = false;
     TimerId shutdown_timer_ = 0;
     std::function<void()> done_;
+};
+
+// How the cluster layer reaches the host behind a public App or WsServer (a friend of both).
+struct HostAccess {
+    static ServerHost& of(App& app) { return *app.host_; }
+    static ServerHost& of(WsServer& server) { return *server.host_; }
 };
 
 }  // namespace duplex::detail

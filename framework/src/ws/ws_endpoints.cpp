@@ -190,13 +190,23 @@ std::size_t WsEndpoints::publish(std::string_view topic, std::string_view data, 
     thread_local std::string frame;
     frame.clear();
     ws::append_frame(frame, binary ? ws::Opcode::Binary : ws::Opcode::Text, data, true, false, nullptr);
+    std::size_t delivered = send_to(t->second, frame);
+    release_if_over(frame, scratch_keep_bytes);
+    return delivered;
+}
+
+std::size_t WsEndpoints::deliver(std::string_view topic, std::string_view frame) {
+    auto t = topics_.find(std::string(topic));
+    return t == topics_.end() ? 0 : send_to(t->second, frame);
+}
+
+std::size_t WsEndpoints::send_to(const std::vector<WsSession*>& subscribers, std::string_view frame) {
     std::size_t delivered = 0;
     // A send may fail a slow subscriber (policy Close); its removal happens later, in its close callback.
-    for (WsSession* s : std::vector<WsSession*>(t->second)) {
+    for (WsSession* s : std::vector<WsSession*>(subscribers)) {
         SendResult r = s->send_prepared(frame);
         if (r == SendResult::Queued || r == SendResult::Backpressure) ++delivered;
     }
-    release_if_over(frame, scratch_keep_bytes);
     return delivered;
 }
 
