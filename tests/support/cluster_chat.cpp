@@ -39,7 +39,11 @@ ClusterChat::ClusterChat(duplex::ClusterOptions options, duplex::HttpOptions htt
             duplex::WsServer wss(w.loop(), http);
             wss.route("/ws", {
                 .onopen = [](duplex::WebSocket& ws, const duplex::Request&) { ws.subscribe("all"); },
-                .onmessage = [&w](duplex::WebSocket&, const duplex::Message& m) { w.publish("all", m.data, m.binary); },
+                .onmessage = [&w](duplex::WebSocket& ws, const duplex::Message& m) {
+                    if (m.data == "leave") ws.unsubscribe("all");
+                    else if (m.data == "join") ws.subscribe("all");
+                    else w.publish("all", m.data, m.binary);
+                },
             });
             if (int rc = w.listen(wss, {.host = "127.0.0.1", .port = 0}); rc != 0) {
                 std::fprintf(stderr, "ClusterChat: thread %u cannot listen: %s\n", w.index(), duplex::error_text(rc).c_str());

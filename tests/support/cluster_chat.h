@@ -1,6 +1,6 @@
 // ClusterChat: a duplex::Cluster on a thread of its own, every loop thread serving the same WebSocket chat on one
 // port: /ws subscribes each client to "all" and publishes every message it receives to "all" (Worker::publish,
-// so it crosses threads). ChatSwarm: many clients of it on one client loop in the test's thread, each sending
+// so it crosses threads), but "leave" and "join", which unsubscribe and subscribe the sender. ChatSwarm: many clients of it on one client loop in the test's thread, each sending
 // numbered messages and checking what arrives: exactly once, in each sender's order.
 //
 // Lifetime: stop() (or the destructor) stops the cluster and joins its thread, bounded (an overrun is reported and
@@ -64,6 +64,10 @@ public:
     void wait_closed(std::chrono::milliseconds bound = std::chrono::seconds(10));
     // Client i sends "<i>:<its next number>".
     void send_next(std::size_t i);
+    // Client i sends text as it is.
+    void send(std::size_t i, std::string_view text) { clients_[i].ws.send(text); }
+    // Runs the client loop for a while (its callbacks run meanwhile).
+    void run_for(std::chrono::milliseconds time) { run_until([] { return false; }, time); }
 
     std::uint64_t received() const { return received_; }
     std::uint64_t out_of_order() const { return out_of_order_; }  // a gap, repeat or reorder in one sender's numbers

@@ -46,17 +46,22 @@ struct ThreadStats {
     std::uint64_t ws_connections = 0;  ///< WebSockets open now
 };
 
+namespace detail { class PublishedFrame; }
+
 /// A message framed once, to be queued to subscribers on any thread: immutable and reference-counted, so every
-/// thread and every subscriber queues the same bytes. Copyable; any thread may hold and copy it.
+/// thread and every subscriber queues the same bytes. It is also compressed once, on first need, for the
+/// permessage-deflate subscribers that agreed on server_no_context_takeover (WsOptions::server_no_context_takeover);
+/// other subscribers get the plain frame. Copyable; any thread may hold and copy it.
 class SharedFrame {
 public:
     /// Frames data as one text (or binary) WebSocket message.
     SharedFrame(std::string_view data, bool binary);
-    /// The whole frame as it goes on the wire (header and payload, unmasked, uncompressed).
+    /// The whole frame as it goes on the wire to a subscriber without compression (header and payload, unmasked).
     std::string_view bytes() const;
 
 private:
-    std::shared_ptr<const std::string> bytes_;
+    friend class Worker;
+    std::shared_ptr<const detail::PublishedFrame> frame_;
 };
 
 /// One loop thread of a Cluster, handed to the body. Belongs to its thread: call its methods there only
@@ -112,8 +117,8 @@ private:
 
     Cluster* cluster_;
     unsigned index_;
+    std::unique_ptr<State> state_;     // before loop_: functions the loop still runs as it goes may look at it
     std::unique_ptr<EventLoop> loop_;
-    std::unique_ptr<State> state_;
 };
 
 /// N loop threads running one body each. See the file comment for the thread rules and lifetime.

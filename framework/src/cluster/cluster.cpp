@@ -1,7 +1,7 @@
 // Cluster: starts and joins the loop threads, and the calls that cross them (publish, stop, post).
 #include "cluster/cluster_shared.h"
 
-#include "ws/frame_writer.h"
+#include "ws/published_frame.h"
 
 #include <csignal>
 #include <cstdio>
@@ -28,13 +28,10 @@ struct Publication {
 // The worker whose body this thread runs (null on other threads): publish delivers to it at once.
 thread_local Worker* current_worker = nullptr;
 
-SharedFrame::SharedFrame(std::string_view data, bool binary) {
-    auto frame = std::make_shared<std::string>();
-    detail::ws::append_frame(*frame, binary ? detail::ws::Opcode::Binary : detail::ws::Opcode::Text, data, true, false, nullptr);
-    bytes_ = std::move(frame);
-}
+SharedFrame::SharedFrame(std::string_view data, bool binary)
+    : frame_(std::make_shared<const detail::PublishedFrame>(data, binary)) {}
 
-std::string_view SharedFrame::bytes() const { return *bytes_; }
+std::string_view SharedFrame::bytes() const { return frame_->plain(); }
 
 Cluster::Cluster(ClusterOptions options) : shared_(std::make_unique<Shared>()) {
     shared_->options = options;

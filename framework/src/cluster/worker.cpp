@@ -2,6 +2,7 @@
 // connections out), its enrolled servers, local delivery of published frames, and its part of the shutdown.
 #include "cluster/cluster_shared.h"
 
+#include "ws/published_frame.h"
 #include "ws/ws_endpoints.h"
 
 #include <csignal>
@@ -13,7 +14,7 @@
 namespace duplex {
 
 Worker::Worker(Cluster& cluster, unsigned index)
-    : cluster_(&cluster), index_(index), loop_(std::make_unique<EventLoop>()), state_(std::make_unique<State>()) {}
+    : cluster_(&cluster), index_(index), state_(std::make_unique<State>()), loop_(std::make_unique<EventLoop>()) {}
 
 Worker::~Worker() = default;
 
@@ -118,7 +119,7 @@ std::size_t Worker::publish(std::string_view topic, std::string_view data, bool 
 std::size_t Worker::deliver_local(std::string_view topic, const SharedFrame& frame) {
     std::size_t n = 0;
     for (const State::Server& s : state_->servers)
-        if (s.host->ws) n += s.host->ws->deliver(topic, frame.bytes());
+        if (s.host->ws) n += s.host->ws->deliver(topic, *frame.frame_);
     return n;
 }
 

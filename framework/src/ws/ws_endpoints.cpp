@@ -4,6 +4,7 @@
 #include "util/buffer_capacity.h"
 #include "util/slab_pool.h"
 #include "ws/frame_writer.h"
+#include "ws/published_frame.h"
 #include "ws/server_handshake_rules.h"
 #include "ws/ws_session.h"
 
@@ -187,24 +188,26 @@ bool WsEndpoints::unsubscribe(WsSession& s, std::string_view topic) {
 std::size_t WsEndpoints::publish(std::string_view topic, std::string_view data, bool binary) {
     auto t = topics_.find(std::string(topic));
     if (t == topics_.end()) return 0;
-    thread_local std::string frame;
-    frame.clear();
-    ws::append_frame(frame, binary ? ws::Opcode::Binary : ws::Opcode::Text, data, true, false, nullptr);
+    thread_local PublishedFrame frame;
+    frame.reset(data, binary);
     std::size_t delivered = send_to(t->second, frame);
-    release_if_over(frame, scratch_keep_bytes);
+    frame.trim(scratch_keep_bytes);
     return delivered;
 }
 
-std::size_t WsEndpoints::deliver(std::string_view topic, std::string_view frame) {
+std::size_t WsEndpoints::deliver(std::string_view topic, const PublishedFrame& frame) {
     auto t = topics_.find(std::string(topic));
     return t == topics_.end() ? 0 : send_to(t->second, frame);
 }
 
-std::size_t WsEndpoints::send_to(const std::vector<WsSession*>& subscribers, std::string_view frame) {
+std::size_t WsEndpoints::send_to(const std::vector<WsSession*>& subscribers, const PublishedFrame& frame) {
     std::size_t delivered = 0;
     // A send may fail a slow subscriber (policy Close); its removal happens later, in its close callback.
     for (WsSession* s : std::vector<WsSession*>(subscribers)) {
-        SendResult r = s->send_prepared(frame);
+        std::string_view bytes = frame.plain();
+        if (s->takes_shared_deflate(frame.payload_size()))
+            if (std::string_view z = frame.deflated(); !z.empty()) bytes = z;
+        SendResult r = s->send_prepared(bytes);
         if (r == SendResult::Queued || r == SendResult::Backpressure) ++delivered;
     }
     return delivered;

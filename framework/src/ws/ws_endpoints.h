@@ -19,6 +19,7 @@
 
 namespace duplex::detail {
 
+class PublishedFrame;
 class Socket;
 class WsSession;
 struct SessionRoute;
@@ -37,12 +38,12 @@ public:
 
     bool subscribe(WsSession& s, std::string_view topic);
     bool unsubscribe(WsSession& s, std::string_view topic);
-    // Frames once, then queues the bytes to every subscriber (each one's backpressure policy applies).
-    // Returns how many subscribers accepted it.
+    // Frames once (and compresses once, for the subscribers that can take it: see PublishedFrame), then queues the
+    // bytes to every subscriber (each one's backpressure policy applies). Returns how many subscribers accepted it.
     std::size_t publish(std::string_view topic, std::string_view data, bool binary);
     // Local-only delivery of a frame built elsewhere (a cluster's publish from another thread, a message from a
-    // broker): queues `frame` (a whole, unmasked, uncompressed frame) to this server's subscribers of topic.
-    std::size_t deliver(std::string_view topic, std::string_view frame);
+    // broker): queues it to this server's subscribers of topic. Returns how many accepted it.
+    std::size_t deliver(std::string_view topic, const PublishedFrame& frame);
     void on_session_closed(WsSession& s);
 
     void close_all(std::uint16_t code, std::string_view reason);
@@ -59,7 +60,7 @@ private:
     // The first route matching path; its parameters (percent-decoded) go to params.
     const Entry* find(std::string_view path, NameValueList& params) const;
     // Queues frame to each of subscribers (a copy of the list: a send may close one); returns how many took it.
-    static std::size_t send_to(const std::vector<WsSession*>& subscribers, std::string_view frame);
+    static std::size_t send_to(const std::vector<WsSession*>& subscribers, const PublishedFrame& frame);
     void link(WsSession& s);
     void unlink(WsSession& s);
     // A copy of the open list: the calls made on each may close sessions and change the list.
