@@ -6,8 +6,11 @@
 
 #include <doctest/doctest.h>
 
+#include <atomic>
 #include <numeric>
 #include <sstream>
+#include <stdexcept>
+#include <thread>
 
 using namespace testing_support;
 using namespace std::chrono_literals;
@@ -106,6 +109,32 @@ TEST_CASE("one thread: run() is the body on the calling thread, publish stays lo
     swarm.wait_closed();
     CHECK(chat.stop() == 0);
     CHECK(swarm.close_codes()[1001] == 3);
+}
+
+TEST_CASE("a body that fails (a port in use, an exception) stops every thread; run() returns its code") {
+    for (int failing : {0, 2}) {
+        CAPTURE(failing);
+        duplex::Cluster cluster({.threads = kThreads, .handle_signals = false});
+        std::atomic<bool> finished{false};
+        int rc = -1;
+        std::thread runner([&] {
+            rc = cluster.run([&](duplex::Worker& w) -> int {
+                duplex::App app(w.loop());
+                if (w.listen(app, {.host = "127.0.0.1", .port = 0}) != 0) return 2;
+                if (static_cast<int>(w.index()) == failing) {
+                    if (failing == 2) throw std::runtime_error("setup failed");
+                    return 3;
+                }
+                return w.run();
+            });
+            finished = true;
+        });
+        for (int i = 0; i < 1000 && !finished; ++i) std::this_thread::sleep_for(10ms);
+        CHECK(finished);
+        if (!finished) cluster.stop();
+        runner.join();
+        CHECK(rc == (failing == 2 ? 1 : 3));
+    }
 }
 
 }  // TEST_SUITE

@@ -55,6 +55,11 @@ int Cluster::Shared::run_body(Worker& w) {
         std::fprintf(stderr, "duplex: exception in cluster thread %u\n", w.index());
     }
     current_worker = nullptr;
+    // The servers were the body's locals and are gone: functions the loop runs later (a late publish, the stop
+    // below, those its destructor runs) must find none.
+    w.state_->running = false;
+    w.state_->servers.clear();
+    w.state_->listens.clear();
     if (rc != 0) w.cluster().stop();
     return rc;
 }

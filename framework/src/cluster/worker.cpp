@@ -84,11 +84,7 @@ int Worker::run() {
                 sh.others.emplace_back([&sh, i] { sh.results[i] = sh.run_body(*sh.workers[i]); });
     }
     int rc = loop_->run();
-    // The servers are the body's locals and go with it: later posts (a late publish, a connection handed out
-    // during the shutdown) must find none.
-    state_->running = false;
-    state_->servers.clear();
-    state_->listens.clear();
+    state_->running = false;  // connections handed out from now on are closed (see adopt)
     return rc;
 }
 
