@@ -21,6 +21,7 @@ PRELUDE = """// Generated from {guide} by docs/extract_snippets.py: do not edit.
 #include <duplex/static_files.h>
 
 #include <any>
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdint>

@@ -11,17 +11,28 @@ namespace {
 constexpr const char* usage =
     "usage: demo [--host 127.0.0.1] [--http-port 3000] [--ws-port 8080] [--static DIR] [--quiet]\n"
     "            [--redis URL]\n"
+    "            [--threads N]\n"
     "  --host       address to listen on (both listeners)\n"
     "  --http-port  HTTP port (0 picks a free one)\n"
     "  --ws-port    WebSocket port (0 picks a free one)\n"
     "  --static     directory served over HTTP (default: static)\n"
     "  --quiet      no access log\n"
-    "  --redis      redis://[:password@]host[:port][/db]: the /ws chat spans every demo on that Redis\n";
+    "  --redis      redis://[:password@]host[:port][/db]: the /ws chat spans every demo on that Redis\n"
+
+    "  --threads    loop threads sharing the ports (default 1; 0: one per core)\n";
 
 bool parse_port(std::string_view s, int& out) {
     int v = -1;
     auto r = std::from_chars(s.data(), s.data() + s.size(), v);
     if (r.ec != std::errc() || r.ptr != s.data() + s.size() || v < 0 || v > 65535) return false;
+    out = v;
+    return true;
+}
+
+bool parse_threads(std::string_view s, unsigned& out) {
+    unsigned v = 0;
+    auto r = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (r.ec != std::errc() || r.ptr != s.data() + s.size() || v > 1024) return false;
     out = v;
     return true;
 }
@@ -56,6 +67,7 @@ int parse_options(int argc, char** argv, Options& opt) {
         else if (name == "--http-port") ok = ok && parse_port(value, opt.http_port);
         else if (name == "--ws-port") ok = ok && parse_port(value, opt.ws_port);
         else if (name == "--redis") opt.redis_url = std::string(value);
+        else if (name == "--threads") ok = ok && parse_threads(value, opt.threads);
         else {
             std::fprintf(stderr, "demo: unknown flag '%.*s'\n%s", static_cast<int>(a.size()), a.data(), usage);
             return 2;

@@ -12,6 +12,7 @@ struct Options {
     std::string static_dir = "static";
     bool quiet = false;  // no access log
     std::string redis_url;  // --redis: the /ws chat spans every demo on that Redis (empty: this process only)
+    unsigned threads = 1;  // loop threads (duplex::Cluster); 0: one per core
 };
 
 // Fills opt from argv. Returns -1 to go on, or the exit code to end with (0 after --help, 2 on a bad flag).

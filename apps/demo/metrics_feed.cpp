@@ -32,17 +32,19 @@ std::string feed_message(const duplex::MetricsSnapshot& snap, long long now_ms) 
         .dump();
 }
 
-void serve_metrics_feed(duplex::App& app, const std::string& static_dir,
-                        std::function<duplex::MetricsSnapshot()> metrics) {
+void serve_metrics_feed(duplex::Worker& w, duplex::App& app, const std::string& static_dir) {
     app.get("/dashboard", [page = static_dir + "/dashboard.html"](duplex::Request&, duplex::Response& res) {
         res.send_file(page);
     });
     app.ws("/metrics/live", {.onopen = [](duplex::WebSocket& ws, const duplex::Request&) { ws.subscribe("metrics"); }});
-    app.loop().set_interval(std::chrono::seconds(1), [&app, metrics = std::move(metrics)] {
-        const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                             std::chrono::system_clock::now().time_since_epoch())
-                             .count();
-        app.publish("metrics", feed_message(metrics(), static_cast<long long>(now)));
+    if (w.index() != 0) return;
+    app.loop().set_interval(std::chrono::seconds(1), [&w] {
+        w.collect_metrics([&w](duplex::MetricsSnapshot snap) {
+            const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                                 std::chrono::system_clock::now().time_since_epoch())
+                                 .count();
+            w.publish("metrics", feed_message(snap, static_cast<long long>(now)));
+        });
     }, true);
 }
 

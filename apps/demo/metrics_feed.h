@@ -3,17 +3,17 @@
 #pragma once
 
 #include <duplex/app.h>
+#include <duplex/cluster.h>
 #include <duplex/metrics.h>
 
-#include <functional>
 #include <string>
 
 namespace demo {
 
-// Mounts /dashboard (the page, static/dashboard.html) and /metrics/live on app, and starts the once-a-second
-// publisher on app's loop (an unref'd timer: it never keeps the loop alive). metrics runs on the loop thread.
-void serve_metrics_feed(duplex::App& app, const std::string& static_dir,
-                        std::function<duplex::MetricsSnapshot()> metrics);
+// Mounts /dashboard (the page, static/dashboard.html) and /metrics/live on app; thread 0 also starts the
+// once-a-second publisher (an unref'd timer: it never keeps the loop alive), which sums every thread's metrics
+// and publishes to every thread's /metrics/live subscribers.
+void serve_metrics_feed(duplex::Worker& w, duplex::App& app, const std::string& static_dir);
 
 // One feed message: {"t": ms since the epoch, "http_requests", "http_open", "ws_open", "ws_messages",
 // "latency": {"bounds": [seconds...], "buckets": [cumulative counts..., +Inf]}}; rates are the page's to compute

@@ -15,11 +15,11 @@ const { judge } = require('./targets');
 const report = require('./report');
 const plots = require('./plots');
 
-const serverCpu = 0;
-const loadCpu = 1;
-
 function parseOptions(argv) {
+  // serverCpus / loadCpus: taskset core lists ("0", "0-3", "0,2"); threads: duplex's loop thread counts, one server
+  // row each (duplex, duplex_t2, ...).
   const o = { reps: 5, warmup: 1, duration: 4, only: null, servers: null, out: path.join(__dirname, '..', 'results'),
+    serverCpus: '0', loadCpus: '1', threads: [1],
     repo: path.join(__dirname, '..', '..'), buildDir: null, duplexStatus: 'not built', userArgs: [] };
   const internal = new Set(['--repo', '--build-dir', '--duplex-status']);
   for (let i = 0; i < argv.length; i++) {
@@ -38,12 +38,16 @@ function parseOptions(argv) {
     else if (flag === '--only') o.only = value.split(',');
     else if (flag === '--servers') o.servers = value.split(',');
     else if (flag === '--out') o.out = path.resolve(value);
+    else if (flag === '--server-cpus') o.serverCpus = value;
+    else if (flag === '--load-cpus') o.loadCpus = value;
+    else if (flag === '--threads') o.threads = value.split(',').map(Number);
     else if (flag === '--repo') o.repo = value;
     else if (flag === '--build-dir') o.buildDir = value;
     else if (flag === '--duplex-status') o.duplexStatus = value;
     else throw new Error(`unknown option ${flag}`);
   }
   if (!(o.reps >= 1 && o.duration > 0 && o.warmup >= 0)) throw new Error('--reps, --duration and --warmup need positive values');
+  if (!o.threads.every((n) => Number.isInteger(n) && n >= 1)) throw new Error('--threads takes a list of counts: 1,2,4');
   return o;
 }
 
@@ -79,7 +83,8 @@ function describeMachine(o) {
     commit: sh('git', ['-C', o.repo, 'rev-parse', '--short', 'HEAD']) + dirty,
     cpu: (/model name\s*:\s*(.*)/.exec(cpuinfo) || [])[1] || 'unknown CPU', cores: os.cpus().length, kernel: os.release(),
     node: process.version, wrk: sh('wrk', ['-v']).split('\n')[0].split(' Copyright')[0] || 'wrk',
-    reps: o.reps, warmup: o.warmup, duration: o.duration, serverCpu, loadCpu, loadStart: procstat.loadAverage(),
+    reps: o.reps, warmup: o.warmup, duration: o.duration, serverCpu: o.serverCpus, loadCpu: o.loadCpus,
+    threads: o.threads, loadStart: procstat.loadAverage(),
   };
 }
 
@@ -91,7 +96,7 @@ async function main() {
     loadgen: path.join(o.buildDir, 'loadgen'),
     duplexStatus: o.duplexStatus,
   };
-  const { servers: chosen, skipped } = servers.available(paths, o.servers);
+  const { servers: chosen, skipped } = servers.available(paths, o.servers, o.threads);
   const chosenWorkloads = workloads.list.filter((w) => !o.only || o.only.includes(w.id));
   const meta = describeMachine(o);
   const statics = makeStaticDir();
@@ -110,14 +115,14 @@ async function main() {
   }
   console.log(`${plan.length} runs: ${chosen.map((s) => s.label).join(', ')} x ${chosenWorkloads.length} workloads x ${o.reps} repetitions`);
 
-  const ctx = { paths, files: statics.files, loadCpu, warmup: o.warmup, duration: o.duration };
+  const ctx = { paths, files: statics.files, loadCpu: o.loadCpus, warmup: o.warmup, duration: o.duration };
   const samples = [];
   const started = Date.now();
   for (const [i, step] of plan.entries()) {
     const record = { workload: step.workload.id, server: step.server.id, rep: step.rep };
     let running = null;
     try {
-      running = await servers.launch(step.server, { staticDir: statics.dir, cpu: serverCpu });
+      running = await servers.launch(step.server, { staticDir: statics.dir, cpu: o.serverCpus });
       Object.assign(record, await workloads.measure(step.workload, running, ctx), { ok: true });
     } catch (e) {
       Object.assign(record, { ok: false, error: e.message });

@@ -34,13 +34,22 @@ function definitions(paths) {
   ];
 }
 
+// duplex once per loop thread count (bench/run --threads 1,2,4): 'duplex' is one thread, 'duplex_tN' N threads.
+function withThreads(list, threads) {
+  const duplex = list.find((s) => s.id === 'duplex');
+  const rows = threads.map((n) => (n === 1 ? duplex
+    : { ...duplex, id: `duplex_t${n}`, label: `duplex ${n} threads`, args: [...duplex.args, '--threads', String(n)], threads: n }));
+  return [...rows, ...list.filter((s) => s !== duplex)];
+}
+
 // The servers to run, with the reason each missing one is left out.
-function available(paths, wanted) {
+function available(paths, wanted, threads = [1]) {
   const servers = [];
   const skipped = [];
-  for (const server of definitions(paths)) {
-    if (wanted && !wanted.includes(server.id)) continue;
-    if (server.id === 'duplex' && paths.duplexStatus !== 'built') {
+  for (const server of withThreads(definitions(paths), threads)) {
+    const isDuplex = server.id === 'duplex' || server.id.startsWith('duplex_t');
+    if (wanted && !wanted.includes(server.id) && !(isDuplex && wanted.includes('duplex'))) continue;
+    if (isDuplex && paths.duplexStatus !== 'built') {
       skipped.push({ id: server.id, reason: paths.duplexStatus });
     } else if (!fs.existsSync(server.command)) {
       skipped.push({ id: server.id, reason: `${server.command} does not exist` });
@@ -53,7 +62,7 @@ function available(paths, wanted) {
 
 function supports(server, workload) {
   const only = workloads.list.find((w) => w.id === workload)?.servers;  // rows for some servers only
-  if (only && !only.includes(server.id)) return false;
+  if (only && !only.includes(server.threads ? 'duplex' : server.id)) return false;
   return server.workloads === 'all' || server.workloads.includes(workload);
 }
 

@@ -20,14 +20,14 @@
 namespace duplex {
 
 struct WsRoute;
-namespace detail { class ServerHost; }
+namespace detail { class ServerHost; struct HostAccess; }
 
 /// Where and how App::listen and WsServer::listen bind.
 struct ListenOptions {
     std::string host = "127.0.0.1";  ///< an IPv4 or IPv6 address ("0.0.0.0", "::"), not a name
     int port = 3000;            ///< 0 picks a free port; read it back with port()
     int backlog = 511;          ///< pending connections the kernel queues before accept
-    bool reuse_port = false;    ///< SO_REUSEPORT: one App per loop thread sharing the port
+    bool reuse_port = false;    ///< SO_REUSEPORT: one App per loop thread sharing the port (UV_ENOTSUP if refused)
     TlsOptions tls;             ///< a certificate here makes the listener speak TLS (https, wss); see tls.h
 };
 
@@ -100,6 +100,7 @@ public:
 
 private:
     friend class RedisBridge;  // reaches the topic hooks of this server's WebSocket endpoints
+    friend struct detail::HostAccess;  // the cluster layer (cluster.h) reaches the host behind it
     std::unique_ptr<detail::ServerHost> host_;
 };
 

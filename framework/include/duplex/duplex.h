@@ -6,6 +6,7 @@
 #include "duplex/app.h"
 #include "duplex/body.h"
 #include "duplex/body_stream.h"
+#include "duplex/cluster.h"
 #include "duplex/client.h"
 #include "duplex/cookies.h"
 #include "duplex/error.h"

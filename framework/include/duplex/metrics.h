@@ -173,4 +173,8 @@ enum class MetricsFormat {
 /// source runs on the loop thread of the request.
 Handler metrics_endpoint(std::function<MetricsSnapshot()> source, MetricsFormat format = MetricsFormat::prometheus);
 
+/// Answers res with snap in `format` (what metrics_endpoint sends; for a snapshot gathered asynchronously, e.g. over a
+/// Cluster's threads with Worker::collect_metrics). Loop thread of the request.
+void send_metrics(Response& res, const MetricsSnapshot& snap, MetricsFormat format = MetricsFormat::prometheus);
+
 }  // namespace duplex

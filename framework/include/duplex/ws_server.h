@@ -18,7 +18,7 @@
 
 namespace duplex {
 
-namespace detail { class ServerHost; }
+namespace detail { class ServerHost; struct HostAccess; }
 
 /// A listener for WebSocket routes only. See the file comment for its lifetime and thread.
 class WsServer {
@@ -60,6 +60,7 @@ public:
 
 private:
     friend class RedisBridge;  // reaches the topic hooks of this server's WebSocket endpoints
+    friend struct detail::HostAccess;  // the cluster layer (cluster.h) reaches the host behind it
     std::unique_ptr<detail::ServerHost> host_;
 };
 

@@ -6,6 +6,7 @@
 
 #include <cstring>
 #include <sys/socket.h>
+#include <unistd.h>
 
 namespace duplex::detail {
 
@@ -49,9 +50,9 @@ int Listener::listen(const std::string& host, int port, int backlog, bool reuse_
         uv_os_fd_t fd;
         uv_fileno(reinterpret_cast<uv_handle_t*>(h), &fd);
         int one = 1;
-        setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one);
+        if (setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0) rc = UV_ENOTSUP;
     }
-    rc = uv_tcp_bind(h, reinterpret_cast<sockaddr*>(&addr), 0);
+    if (rc == 0) rc = uv_tcp_bind(h, reinterpret_cast<sockaddr*>(&addr), 0);
     if (rc == 0) rc = uv_listen(reinterpret_cast<uv_stream_t*>(h), backlog, on_connection);
     if (rc != 0) {
         uv_close(reinterpret_cast<uv_handle_t*>(h), [](uv_handle_t* p) { delete reinterpret_cast<uv_tcp_t*>(p); });
@@ -91,10 +92,36 @@ void Listener::on_connection(uv_stream_t* server, int status) {
         s->close();
         return;
     }
+    if (self->handoff_) {
+        uv_os_fd_t fd;
+        bool taken = false;
+        try {
+            taken = uv_fileno(reinterpret_cast<uv_handle_t*>(s->tcp()), &fd) == 0 && self->handoff_(fd);
+        } catch (...) {
+        }
+        if (taken) {  // a duplicate of the descriptor serves it elsewhere; this one only closes
+            s->close();
+            return;
+        }
+    }
+    self->serve(s);
+}
+
+void Listener::adopt(uv_os_sock_t fd) {
+    Socket* s = Socket::create(core_);
+    if (uv_tcp_open(s->tcp(), fd) != 0) {
+        ::close(fd);
+        s->close();
+        return;
+    }
+    serve(s);
+}
+
+void Listener::serve(Socket* s) {
     uv_tcp_nodelay(s->tcp(), 1);
     std::shared_ptr<Protocol> p;
     try {
-        p = self->factory_(*s);
+        p = factory_(*s);
     } catch (...) {
         p = nullptr;
     }
@@ -102,7 +129,7 @@ void Listener::on_connection(uv_stream_t* server, int status) {
         s->close();
         return;
     }
-    if (self->filtered_) s->start_filtered(std::static_pointer_cast<SocketFilter>(std::move(p)));
+    if (filtered_) s->start_filtered(std::static_pointer_cast<SocketFilter>(std::move(p)));
     else s->start(std::move(p));
 }
 

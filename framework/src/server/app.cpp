@@ -38,16 +38,19 @@ ServerHost::~ServerHost() {
     if (shutdown_timer_) loop.clear_timer(shutdown_timer_);
 }
 
-int ServerHost::listen(const ListenOptions& o) {
+int ServerHost::make_listener(const ListenOptions& o, std::unique_ptr<Listener>& out) {
     if (closing_) return UV_ECANCELED;
-    auto factory = [this](Socket& s) -> std::shared_ptr<Protocol> {
-        if (closing_) return nullptr;
-        return std::make_shared<HttpSession>(s, *this);
-    };
-    if (!o.tls.enabled()) return add_listener(o, std::move(factory), nullptr);
+    LoopCore& core = LoopCore::of(loop.native());
+    if (!o.tls.enabled()) {
+        out = std::make_unique<Listener>(core, [this](Socket& s) -> std::shared_ptr<Protocol> {
+            if (closing_) return nullptr;
+            return std::make_shared<HttpSession>(s, *this);
+        });
+        return 0;
+    }
     auto certs = std::make_shared<tls::ServerCertificates>();
     if (!certs->load(o.tls, listen_error_)) {
-        std::fprintf(stderr, "duplex: TLS: %s\n", listen_error_.c_str());
+        duplex::log(LogLevel::error, "TLS: " + listen_error_);
         return UV_EINVAL;
     }
     // TLS under the session: the handshake runs before the HttpSession sees a byte, and within its header
@@ -59,17 +62,31 @@ int ServerHost::listen(const ListenOptions& o) {
         if (!ssl) return nullptr;
         return std::make_shared<tls::TlsChannel>(s, ssl, context, std::make_shared<HttpSession>(s, *this));
     };
-    return add_listener(o, std::move(tls_factory), std::move(certs));
+    out = std::make_unique<Listener>(core, std::move(tls_factory), true);
+    certificates_.push_back(std::move(certs));
+    return 0;
 }
 
-int ServerHost::add_listener(const ListenOptions& o, Listener::Factory factory,
-                             std::shared_ptr<tls::ServerCertificates> certs) {
-    auto l = std::make_unique<Listener>(LoopCore::of(loop.native()), std::move(factory), certs != nullptr);
+int ServerHost::listen(const ListenOptions& o, Listener::Handoff handoff) {
+    std::unique_ptr<Listener> l;
+    if (int rc = make_listener(o, l); rc != 0) return rc;
+    l->set_handoff(std::move(handoff));
     int rc = l->listen(o.host, o.port, o.backlog, o.reuse_port);
-    if (rc != 0) return rc;
-    listeners_.push_back(std::move(l));
-    if (certs) certificates_.push_back(std::move(certs));
+    if (rc == 0) listeners_.push_back(std::move(l));
+    return rc;
+}
+
+int ServerHost::prepare_adoption(const ListenOptions& o, std::size_t& index) {
+    std::unique_ptr<Listener> l;
+    if (int rc = make_listener(o, l); rc != 0) return rc;
+    index = adopters_.size();
+    adopters_.push_back(std::move(l));
     return 0;
+}
+
+void ServerHost::adopt(std::size_t index, uv_os_sock_t fd) {
+    if (index < adopters_.size()) adopters_[index]->adopt(fd);
+    else ::close(fd);
 }
 
 int ServerHost::reload_tls() {
@@ -78,7 +95,7 @@ int ServerHost::reload_tls() {
     for (const auto& c : certificates_) {
         next.push_back(c->rebuild(listen_error_));
         if (!next.back()) {
-            std::fprintf(stderr, "duplex: TLS reload: %s\n", listen_error_.c_str());
+            duplex::log(LogLevel::error, "TLS reload: " + listen_error_);
             return UV_EINVAL;
         }
     }
@@ -92,6 +109,8 @@ std::optional<std::uint64_t> ServerHost::stream_limit(const Request& req) const 
     if (limit && *limit == 0) limit = options_.max_body_bytes;
     return limit;
 }
+
+void ServerHost::adopt(uv_os_sock_t fd) { Listener::adopt(LoopCore::of(loop.native()), fd, factory()); }
 
 void ServerHost::handle_request(Request& req, Response& res) {
     ++stats.requests;

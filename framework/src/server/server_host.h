@@ -7,6 +7,7 @@
 
 #include "duplex/app.h"
 #include "duplex/metrics.h"
+#include "duplex/ws_server.h"
 #include "http/http_host.h"
 #include "net/listener.h"
 #include "tls/server_context.h"
@@ -26,7 +27,13 @@ public:
     ServerHost(EventLoop& loop, const Router* router, HttpOptions options);
     ~ServerHost() override;
 
-    int listen(const ListenOptions& o);
+    // handoff: see Listener::Handoff (a cluster's accepting loop, when SO_REUSEPORT is not used).
+    int listen(const ListenOptions& o, Listener::Handoff handoff = {});
+    // For a cluster loop that does not accept (hand-off): makes ready to serve connections of a listener with
+    // options o accepted elsewhere (TLS certificates loaded here). Returns 0 and the index for adopt(), or an error.
+    int prepare_adoption(const ListenOptions& o, std::size_t& index);
+    // Serves a connection accepted by another loop's listener (fd now owned here); closed when closing.
+    void adopt(std::size_t index, uv_os_sock_t fd);
     // See App::reload_tls and App::listen_error.
     int reload_tls();
     const std::string& listen_error() const { return listen_error_; }
@@ -56,17 +63,24 @@ public:
 
 private:
     void maybe_done();
-    int add_listener(const ListenOptions& o, Listener::Factory factory,
-                     std::shared_ptr<tls::ServerCertificates> certs);
+    // A listener for options o, not yet listening: HTTP, or TLS under HTTP with its certificates loaded.
+    int make_listener(const ListenOptions& o, std::unique_ptr<Listener>& out);
 
     HttpOptions options_;
     std::vector<std::unique_ptr<Listener>> listeners_;
+    std::vector<std::unique_ptr<Listener>> adopters_;  // prepare_adoption: never listen, only adopt
     std::vector<std::shared_ptr<tls::ServerCertificates>> certificates_;  // one per TLS listener
     std::string listen_error_;
     std::unordered_set<HttpSession*> sessions_;
     bool closing_ = false;
     TimerId shutdown_timer_ = 0;
     std::function<void()> done_;
+};
+
+// How the cluster layer reaches the host behind a public App or WsServer (a friend of both).
+struct HostAccess {
+    static ServerHost& of(App& app) { return *app.host_; }
+    static ServerHost& of(WsServer& server) { return *server.host_; }
 };
 
 }  // namespace duplex::detail

@@ -6,6 +6,7 @@
 #include "util/buffer_capacity.h"
 #include "util/slab_pool.h"
 #include "ws/frame_writer.h"
+#include "ws/published_frame.h"
 #include "ws/server_handshake_rules.h"
 #include "ws/ws_session.h"
 
@@ -198,10 +199,14 @@ bool WsEndpoints::unsubscribe(WsSession& s, std::string_view topic) {
 }
 
 std::size_t WsEndpoints::publish(std::string_view topic, std::string_view data, bool binary) {
-    ++counters.publishes;
     const std::size_t delivered = publish_local(topic, data, binary);
-    if (observer_) observer_->on_published(topic, data, binary);
+    announce(topic, data, binary);
     return delivered;
+}
+
+void WsEndpoints::announce(std::string_view topic, std::string_view data, bool binary) {
+    ++counters.publishes;
+    if (observer_) observer_->on_published(topic, data, binary);
 }
 
 std::vector<std::string> WsEndpoints::topic_names() const {
@@ -214,16 +219,28 @@ std::vector<std::string> WsEndpoints::topic_names() const {
 std::size_t WsEndpoints::publish_local(std::string_view topic, std::string_view data, bool binary) {
     auto t = topics_.find(std::string(topic));
     if (t == topics_.end()) return 0;
-    thread_local std::string frame;
-    frame.clear();
-    ws::append_frame(frame, binary ? ws::Opcode::Binary : ws::Opcode::Text, data, true, false, nullptr);
+    thread_local PublishedFrame frame;
+    frame.reset(data, binary);
+    std::size_t delivered = send_to(t->second, frame);
+    frame.trim(scratch_keep_bytes);
+    return delivered;
+}
+
+std::size_t WsEndpoints::deliver(std::string_view topic, const PublishedFrame& frame) {
+    auto t = topics_.find(std::string(topic));
+    return t == topics_.end() ? 0 : send_to(t->second, frame);
+}
+
+std::size_t WsEndpoints::send_to(const std::vector<WsSession*>& subscribers, const PublishedFrame& frame) {
     std::size_t delivered = 0;
     // A send may fail a slow subscriber (policy Close); its removal happens later, in its close callback.
-    for (WsSession* s : std::vector<WsSession*>(t->second)) {
-        SendResult r = s->send_prepared(frame);
+    for (WsSession* s : std::vector<WsSession*>(subscribers)) {
+        std::string_view bytes = frame.plain();
+        if (s->takes_shared_deflate(frame.payload_size()))
+            if (std::string_view z = frame.deflated(); !z.empty()) bytes = z;
+        SendResult r = s->send_prepared(bytes);
         if (r == SendResult::Queued || r == SendResult::Backpressure) ++delivered;
     }
-    release_if_over(frame, scratch_keep_bytes);
     counters.fanout += delivered;
     return delivered;
 }

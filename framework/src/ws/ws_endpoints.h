@@ -21,6 +21,7 @@
 
 namespace duplex::detail {
 
+class PublishedFrame;
 class Socket;
 class WsSession;
 struct SessionRoute;
@@ -39,11 +40,18 @@ public:
 
     bool subscribe(WsSession& s, std::string_view topic);
     bool unsubscribe(WsSession& s, std::string_view topic);
-    // Frames once, then queues the bytes to every subscriber (each one's backpressure policy applies), then tells
-    // the topic observer. Returns how many local subscribers accepted it.
+    // Frames once (and compresses once, for the subscribers that can take it: see PublishedFrame), then queues the
+    // bytes to every subscriber (each one's backpressure policy applies), then tells the topic observer. Returns
+    // how many local subscribers accepted it.
     std::size_t publish(std::string_view topic, std::string_view data, bool binary);
-    // The local half of publish, without the observer: for messages that come from another process or thread.
+    // The local half of publish, without the observer: for messages that come from another process.
     std::size_t publish_local(std::string_view topic, std::string_view data, bool binary);
+    // Local-only delivery of a frame built elsewhere (a cluster's publish from another thread): queues it to this
+    // server's subscribers of topic, without the observer. Returns how many accepted it.
+    std::size_t deliver(std::string_view topic, const PublishedFrame& frame);
+    // Counts a publish made on this thread and tells the observer (a bridge forwards it to other processes):
+    // the other half of publish, for a cluster's publish, whose local delivery is deliver().
+    void announce(std::string_view topic, std::string_view data, bool binary);
     // At most one observer (null to remove). See topic_observer.h.
     void set_topic_observer(TopicObserver* observer) { observer_ = observer; }
     // Every topic that has a local subscriber now (a bridge resubscribes them after a reconnect).
@@ -67,6 +75,8 @@ private:
     };
     // The first route matching path; its parameters (percent-decoded) go to params.
     const Entry* find(std::string_view path, NameValueList& params) const;
+    // Queues frame to each of subscribers (a copy of the list: a send may close one); returns how many took it.
+    static std::size_t send_to(const std::vector<WsSession*>& subscribers, const PublishedFrame& frame);
     void link(WsSession& s);
     void unlink(WsSession& s);
     // A copy of the open list: the calls made on each may close sessions and change the list.

@@ -64,6 +64,12 @@ public:
     // A data message (Text or Binary), compressed when deflate was agreed and it is big enough.
     SendResult send(ws::Opcode op, std::string_view payload);
     SendResult send_prepared(std::string_view frame_bytes);  // an already framed message (publish)
+    // Whether a message compressed once without context (PublishedFrame::deflated) may go to this peer: deflate
+    // agreed with server_no_context_takeover and the full window, and a payload worth compressing.
+    bool takes_shared_deflate(std::size_t payload_size) const {
+        return deflating() && extras_->deflate->server_no_context_takeover &&
+               extras_->deflate->server_max_window_bits == 15 && payload_size >= options().compress_min_bytes;
+    }
     // A user ping; payloads over 125 bytes are cut to 125.
     SendResult ping(std::string_view payload);
     std::size_t buffered_amount() const;
