@@ -37,6 +37,7 @@ function compact(v) {
   if (v === 0) return '0';
   if (v >= 1e6) return (v / 1e6).toFixed(1) + 'M';
   if (v >= 1e4) return (v / 1e3).toFixed(1) + 'k';
+  if (v < 1) return String(Number(v.toPrecision(2)));  // latency in ms: 0.013, not 0.01
   return v >= 100 ? Math.round(v).toString() : v.toFixed(v >= 10 ? 1 : 2);
 }
 
