@@ -149,3 +149,39 @@ TEST_CASE("files to a callback; limits are 413 and a missing boundary 400, the c
 }
 
 }  // TEST_SUITE
+
+TEST_SUITE("body_text_raw") {
+
+TEST_CASE("body::text checks type, limit, charset and UTF-8; body::raw type and limit") {
+    ServerThread server([](duplex::App& app, duplex::WsServer&) {
+        app.post("/text", duplex::body::text({.limit = 16}), [](duplex::Request& req, duplex::Response& res) {
+            res.send("text:" + std::string(req.body()));
+        });
+        app.post("/raw", duplex::body::raw({.limit = 16}), [](duplex::Request& req, duplex::Response& res) {
+            res.send("raw:" + std::to_string(req.body().size()));
+        });
+        app.use_error([](const duplex::Error& e, duplex::Request&, duplex::Response& res, duplex::Next) {
+            res.status(e.status()).send(std::to_string(e.status()));
+        });
+    });
+    auto post = [&](const std::string& path, const std::string& type, const std::string& body) {
+        RawClient c(server.http_port());
+        REQUIRE(c.send("POST " + path + " HTTP/1.1\r\nHost: t\r\nContent-Type: " + type + "\r\nContent-Length: " +
+                       std::to_string(body.size()) + "\r\n\r\n" + body));
+        auto r = c.read_response();
+        REQUIRE(r);
+        return r->body;
+    };
+    CHECK(post("/text", "text/plain", "h\xc3\xa9llo") == "text:h\xc3\xa9llo");
+    CHECK(post("/text", "text/plain; charset=UTF-8", "ok") == "text:ok");
+    CHECK(post("/text", "text/plain; charset=us-ascii", "h\xc3\xa9") == "400");
+    CHECK(post("/text", "text/plain", "bad \xff") == "400");
+    CHECK(post("/text", "text/plain; charset=latin1", "x") == "415");
+    CHECK(post("/text", "text/plain", std::string(17, 'x')) == "413");
+    CHECK(post("/text", "application/json", "\xff") == "text:\xff");  // another type passes through unchecked
+    CHECK(post("/raw", "application/octet-stream", std::string(16, '\0')) == "raw:16");
+    CHECK(post("/raw", "application/octet-stream", std::string(17, '\0')) == "413");
+    CHECK(server.stop());
+}
+
+}  // TEST_SUITE
