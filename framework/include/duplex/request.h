@@ -24,6 +24,17 @@ namespace duplex {
 namespace detail { class RequestParser; class HttpSession; struct Exchange; class RouterWalk; class WsEndpoints; struct SessionState;
                    struct SessionAccess; class BodyPipe; }
 
+/// A file of a multipart/form-data body (body::multipart()).
+struct UploadedFile {
+    std::string field;         ///< the form field's name
+    std::string filename;      ///< the name the client gave, as received: metadata only, never used as a path
+    std::string content_type;  ///< the part's Content-Type ("" when it had none)
+    /// Where its bytes are: a file in a private temporary directory, removed when the request ends unless moved
+    /// away first (std::filesystem::rename); "" when MultipartOptions::on_file took the bytes.
+    std::string path;
+    std::uint64_t size = 0;    ///< bytes
+};
+
 /// One parsed HTTP request, as handlers see it. See the file comment for its lifetime.
 class Request {
 public:
@@ -97,6 +108,17 @@ public:
     /// Sets what form() returns (body::urlencoded does this).
     void set_form(Pairs fields) { form_ = std::move(fields); }
 
+    /// Files of a multipart/form-data body parsed by body::multipart() (duplex/body.h), in order.
+    const std::vector<UploadedFile>& files() const { return files_; }
+    /// Sets what files() returns; `cleanup` is released when the request ends (body::multipart removes its
+    /// temporary files there).
+    void set_files(std::vector<UploadedFile> files, std::shared_ptr<void> cleanup = {}) {
+        files_ = std::move(files);
+        files_cleanup_ = std::move(cleanup);
+    }
+    /// True on a route declared with body::stream(): the body comes through body_stream(), not body().
+    bool body_streamed() const { return pipe_ != nullptr; }
+
     /// The session data of duplex::session() (duplex/session.h), an object; changes are saved with the response.
     /// Throws duplex::Error(500) when no session middleware ran for this request.
     nlohmann::json& session();
@@ -150,6 +172,8 @@ private:
     Pairs form_;
     std::shared_ptr<detail::SessionState> session_;  // set by the session middleware
     std::shared_ptr<detail::BodyPipe> pipe_;  // set by the connection for a body::stream() route
+    std::vector<UploadedFile> files_;
+    std::shared_ptr<void> files_cleanup_;
 };
 
 }  // namespace duplex

@@ -83,6 +83,7 @@ void BodyPipe::deliver(std::string_view bytes) {
     const bool ok = guarded([&] { on_data(bytes); });
     delivering_ = false;
     if (!ok) fail(Error(500, "exception in on_data"));
+    if (failed_ || done_) on_data = nullptr;  // kept while it ran (see settle)
 }
 
 void BodyPipe::end() {
@@ -117,8 +118,9 @@ void BodyPipe::drain_held() {
         delivering_ = true;
         const bool ok = guarded([&] { on_data(chunk); });
         delivering_ = false;
-        if (!ok) {
-            fail(Error(500, "exception in on_data"));
+        if (!ok) fail(Error(500, "exception in on_data"));
+        if (failed_ || done_) {
+            on_data = nullptr;
             return;
         }
     }
@@ -134,13 +136,13 @@ void BodyPipe::finish() {
 void BodyPipe::settle() {
     if (done_ && on_end) {
         auto fn = std::move(on_end);
-        on_data = nullptr;
+        if (!delivering_) on_data = nullptr;  // a running on_data is dropped when it returns
         on_error = nullptr;
         on_end = nullptr;
         if (!guarded(fn)) std::fprintf(stderr, "duplex: the body's on_end threw\n");
     } else if (failed_ && on_error) {
         auto fn = std::move(on_error);
-        on_data = nullptr;
+        if (!delivering_) on_data = nullptr;
         on_end = nullptr;
         on_error = nullptr;
         guarded([&] { fn(*error_); });

@@ -34,6 +34,8 @@ void Request::clear() {
     major_ = minor_ = 1;
     body_.clear();
     pipe_.reset();
+    files_.clear();
+    files_cleanup_.reset();
     params_.clear();
     query_.clear();
     query_parsed_ = false;
