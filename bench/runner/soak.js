@@ -204,9 +204,8 @@ function plot(out, samples) {
     'set y2label "open fds"', 'set ytics nomirror', 'set y2tics', 'set yrange [0:*]', 'set y2range [0:*]',
     'set key bottom right', 'set grid',
     `plot "${data}" using 1:2 with linespoints title "RSS", "${data}" using 1:3 axes x1y2 with linespoints title "open fds"`,
-  ].join('\n');
-  fs.writeFileSync(path.join(out, 'soak.gp'), script + '\n');
-  return processes.run('gnuplot', [path.join(out, 'soak.gp')], { timeoutMs: 30000 });
+  ].join('; ');
+  return processes.run('gnuplot', ['-e', script], { timeoutMs: 30000 });
 }
 
 function report(o, ctx, rounds, samples, verdict, failures, quiet) {
