@@ -201,13 +201,18 @@ const STAT_FIELDS = {
   ws_messages: 'stat-ws-messages',
 };
 const numberFormat = new Intl.NumberFormat();
+// Five digits and more in the compact form ("10.2K", "3.4M"): a tile is a third of the card and its figure must stay
+// on one line. The exact number is the tile's tooltip.
+const compactFormat = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
+const formatStat = (value) => (value < 10000 ? numberFormat : compactFormat).format(value);
 let statsBusy = false;
 
 function showStat(element, value) {
   if (element.dataset.value === String(value)) return;
   const changed = element.dataset.value !== undefined;
   element.dataset.value = String(value);
-  element.textContent = numberFormat.format(value);
+  element.textContent = formatStat(value);
+  element.title = numberFormat.format(value);
   if (changed) {
     // Restart the highlight animation: drop the class, force a style flush, add it back.
     element.classList.remove('bump');

@@ -81,6 +81,11 @@ if CC=clang CXX=clang++ .ci/setup-build build-clang --buildtype=plain -Dwerror=t
 else failed=$((failed + 1)); fi
 step_done "clang build + unit"
 
+# Soak: the release demo (build-release, as bench/run builds it) under a mixed load for 60 s (bench/soak); a wrong
+# answer, or RSS / descriptors growing past the tolerance, is one failure. Report in build-release/soak/.
+if bench/soak 60s --out build-release/soak; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+step_done "soak (60 s)"
+
 # libFuzzer (clang): every target for a bounded time from its committed corpus (tests/fuzz/run.sh).
 fuzz_log=$(mktemp)
 tests/fuzz/run.sh "${FUZZ_SECONDS:-15}" 2>&1 | tee "$fuzz_log"

@@ -193,6 +193,38 @@ async function run(demo, browser) {
     await pageB.screenshot({ ...shot, path: path.join(opts.artifacts, 'demo-dark.png') });
   });
 
+  await check('large stats figures stay on one line at 1280 px (compact form, exact number as the tooltip)', async () => {
+    // A page whose /api/stats answers large counts (the browser's own request is answered here, not by the demo).
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, locale: 'en-US' });
+    try {
+      const page = await context.newPage();
+      const large = { http_requests: 10162, ws_connections: 99999, ws_messages: 123456789012 };
+      await page.route('**/api/stats', (route) => route.fulfill({ json: large }));
+      await page.goto(pageUrl, { timeout: WAIT_MS });
+      await page.waitForFunction(() => document.getElementById('stat-ws-messages').dataset.value === '123456789012',
+        null, { timeout: WAIT_MS });
+      const tiles = await page.evaluate(() => [...document.querySelectorAll('.tile-value')].map((el) => {
+        const box = el.getBoundingClientRect();
+        const tile = el.parentElement.getBoundingClientRect();
+        const card = el.closest('.card').getBoundingClientRect();
+        return {
+          text: el.textContent, title: el.title, height: box.height,
+          line: parseFloat(getComputedStyle(el).lineHeight),
+          overflows: el.scrollWidth > el.clientWidth + 1 || box.right > tile.right + 1 || tile.right > card.right + 1,
+        };
+      }));
+      expect(tiles.length === 3, `${tiles.length} tiles`);
+      for (const t of tiles) {
+        expect(t.height < 1.5 * t.line, `"${t.text}" takes ${t.height} px, over one line of ${t.line} px`);
+        expect(!t.overflows, `"${t.text}" overflows its tile or the card`);
+      }
+      expect(tiles[0].text === '10.2K' && tiles[0].title === '10,162', `10162 shows "${tiles[0].text}" / "${tiles[0].title}"`);
+      expect(tiles[2].text.length <= 6, `123456789012 shows "${tiles[2].text}"`);
+    } finally {
+      await context.close();
+    }
+  });
+
   await check('Disconnect shows CLOSED (3) and no reconnect happens', async () => {
     await pageA.locator('#disconnect').click({ timeout: WAIT_MS });
     await waitForState(pageA, 3);

@@ -39,12 +39,10 @@ std::optional<int> ExampleProcess::stop(int sig) {
     return process_.wait(10s);
 }
 
-std::optional<HttpResponse> ask(int port, const std::string& method, const std::string& target,
-                                const std::string& extra_headers, const std::string& body) {
-    std::string head = method + " " + target + " HTTP/1.1\r\nHost: example\r\n" + extra_headers;
-    if (!body.empty() || method == "POST" || method == "PUT")
-        head += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-    return http_request(port, head + "\r\n" + body, method == "HEAD");
+duplex::testing::TestClient& ExampleProcess::client() {
+    if (!client_)
+        client_ = std::make_unique<duplex::testing::TestClient>(duplex::testing::TestClient::remote("127.0.0.1", port_));
+    return *client_;
 }
 
 }  // namespace testing_support

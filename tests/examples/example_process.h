@@ -1,13 +1,17 @@
 // ExampleProcess: one of the example apps of this build (build/examples/NAME/NAME) run as a child process, its
 // stdout read line by line. Servers are started with --port 0 and announce "listening on SCHEME://127.0.0.1:PORT...";
-// port() is that port. ask() sends one HTTP request on a fresh connection.
+// port() is that port; client() is a duplex::testing::TestClient for it (remote: the example runs as the process
+// users run).
 // Lifetime: the process is ended (SIGKILL) by the destructor unless stopped first. Threads: the test's.
 #pragma once
 
 #include "support/process.h"
 #include "support/raw_client.h"
 
+#include <duplex/testing.h>
+
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +26,8 @@ public:
 
     int port() const { return port_; }
     Process& process() { return process_; }
+    // Made on first use, for 127.0.0.1:port().
+    duplex::testing::TestClient& client();
     // The next stdout line starting with prefix; lines before it are skipped and kept in skipped().
     std::optional<std::string> line_starting(const std::string& prefix, std::chrono::milliseconds bound = 10s);
     const std::vector<std::string>& skipped() const { return skipped_; }
@@ -32,11 +38,7 @@ private:
     Process process_;
     int port_ = 0;
     std::vector<std::string> skipped_;
+    std::unique_ptr<duplex::testing::TestClient> client_;
 };
-
-// One HTTP/1.1 request to 127.0.0.1:port on a fresh connection; extra_headers are whole lines ending in "\r\n".
-// A body (or a POST/PUT) gets its Content-Length.
-std::optional<HttpResponse> ask(int port, const std::string& method, const std::string& target,
-                                const std::string& extra_headers = "", const std::string& body = "");
 
 }  // namespace testing_support

@@ -14,16 +14,17 @@ namespace {
 struct Auth {
     ExampleProcess app{"auth"};
     Auth() { REQUIRE(app.port() > 0); }
-    HttpResponse call(const std::string& method, const std::string& target, const std::string& token = "") {
-        auto r = ask(app.port(), method, target, token.empty() ? "" : "Authorization: " + token + "\r\n");
-        REQUIRE(r);
-        return *r;
+    duplex::testing::TestResponse call(const std::string& method, const std::string& target,
+                                       const std::string& token = "") {
+        auto request = app.client().request(method, target);
+        if (!token.empty()) request.header("Authorization", token);
+        return request.send();
     }
 };
 
-std::string error_of(const HttpResponse& r) {
+std::string error_of(const duplex::testing::TestResponse& r) {
     CHECK(r.header("content-type") == "application/json; charset=utf-8");
-    return json::parse(r.body).value("error", "");
+    return r.json().value("error", "");
 }
 
 }  // namespace
@@ -41,7 +42,7 @@ TEST_CASE("auth: no token or an unknown one is 401 with a Bearer challenge") {
         CAPTURE(token);
         auto bad = auth.call("GET", "/api/me", token);
         CHECK(bad.status == 401);
-        CHECK(bad.has("www-authenticate"));
+        CHECK(bad.has_header("www-authenticate"));
     }
     CHECK(auth.call("GET", "/api/me", "Bearer wrong").header("www-authenticate") ==
           R"(Bearer realm="example", error="invalid_token")");
@@ -50,7 +51,7 @@ TEST_CASE("auth: no token or an unknown one is 401 with a Bearer challenge") {
     auto health = auth.call("GET", "/health");
     CHECK(health.status == 200);
     CHECK(json::parse(health.body) == json{{"ok", true}});
-    CHECK_FALSE(health.has("www-authenticate"));
+    CHECK_FALSE(health.has_header("www-authenticate"));
 }
 
 TEST_CASE("auth: a valid token passes; the wrong role is 403") {
@@ -62,7 +63,7 @@ TEST_CASE("auth: a valid token passes; the wrong role is 403") {
 
     auto denied = auth.call("POST", "/api/admin/reset", "Bearer reader-token");
     CHECK(denied.status == 403);
-    CHECK_FALSE(denied.has("www-authenticate"));
+    CHECK_FALSE(denied.has_header("www-authenticate"));
     CHECK(error_of(denied) == "this needs the 'admin' role");
 
     auto done = auth.call("POST", "/api/admin/reset", "Bearer admin-token");

@@ -13,15 +13,14 @@ namespace {
 struct RestApi {
     ExampleProcess app{"rest_api"};
     RestApi() { REQUIRE(app.port() > 0); }
-    HttpResponse call(const std::string& method, const std::string& target, const std::string& body = "") {
-        auto r = ask(app.port(), method, target, "", body);
-        REQUIRE(r);
-        return *r;
+    duplex::testing::TestResponse call(const std::string& method, const std::string& target,
+                                       const std::string& body = "") {
+        return app.client().request(method, target).body(body).send();
     }
     // The "error" of a JSON error body.
-    static std::string error_of(const HttpResponse& r) {
+    static std::string error_of(const duplex::testing::TestResponse& r) {
         CHECK(r.header("content-type") == "application/json; charset=utf-8");
-        return json::parse(r.body).value("error", "");
+        return r.json().value("error", "");
     }
 };
 
@@ -31,33 +30,33 @@ TEST_SUITE("examples") {
 
 TEST_CASE("rest_api: create, read, list, replace, delete") {
     RestApi api;
-    CHECK(json::parse(api.call("GET", "/items").body) == json::array());
+    CHECK(api.call("GET", "/items").json() == json::array());
 
     auto created = api.call("POST", "/items", R"({"name": "apple", "quantity": 3, "junk": true})");
     CHECK(created.status == 201);
     CHECK(created.header("location") == "/items/1");
-    CHECK(json::parse(created.body) == json{{"id", 1}, {"name", "apple"}, {"quantity", 3}});
+    CHECK(created.json() == json{{"id", 1}, {"name", "apple"}, {"quantity", 3}});
     auto second = api.call("POST", "/items", R"({"name": "pear", "quantity": 0})");
     CHECK(second.header("location") == "/items/2");
 
     auto one = api.call("GET", "/items/1");
     CHECK(one.status == 200);
-    CHECK(json::parse(one.body) == json{{"id", 1}, {"name", "apple"}, {"quantity", 3}});
-    auto list = json::parse(api.call("GET", "/items").body);
+    CHECK(one.json() == json{{"id", 1}, {"name", "apple"}, {"quantity", 3}});
+    auto list = api.call("GET", "/items").json();
     REQUIRE(list.size() == 2);
     CHECK(list[0]["name"] == "apple");
     CHECK(list[1]["name"] == "pear");
 
     auto replaced = api.call("PUT", "/items/2", R"({"name": "pears", "quantity": 12})");
     CHECK(replaced.status == 200);
-    CHECK(json::parse(replaced.body) == json{{"id", 2}, {"name", "pears"}, {"quantity", 12}});
-    CHECK(json::parse(api.call("GET", "/items/2").body)["quantity"] == 12);
+    CHECK(replaced.json() == json{{"id", 2}, {"name", "pears"}, {"quantity", 12}});
+    CHECK(api.call("GET", "/items/2").json()["quantity"] == 12);
 
     auto deleted = api.call("DELETE", "/items/1");
     CHECK(deleted.status == 204);
     CHECK(deleted.body.empty());
     CHECK(api.call("GET", "/items/1").status == 404);
-    CHECK(json::parse(api.call("GET", "/items").body).size() == 1);
+    CHECK(api.call("GET", "/items").json().size() == 1);
     // Ids are never reused.
     CHECK(api.call("POST", "/items", R"({"name": "fig", "quantity": 1})").header("location") == "/items/3");
     CHECK(api.app.stop() == 0);
@@ -86,13 +85,13 @@ TEST_CASE("rest_api: validation answers 400 with a message naming the field") {
     CHECK(not_object.status == 400);
     CHECK(RestApi::error_of(not_object) == "the body must be a JSON object");
     // Nothing invalid was stored.
-    CHECK(json::parse(api.call("GET", "/items").body) == json::array());
+    CHECK(api.call("GET", "/items").json() == json::array());
     // PUT validates the same way.
     REQUIRE(api.call("POST", "/items", R"({"name": "apple", "quantity": 3})").status == 201);
     auto bad_put = api.call("PUT", "/items/1", R"({"name": "apple"})");
     CHECK(bad_put.status == 400);
     CHECK(RestApi::error_of(bad_put).find("'quantity'") != std::string::npos);
-    CHECK(json::parse(api.call("GET", "/items/1").body)["quantity"] == 3);
+    CHECK(api.call("GET", "/items/1").json()["quantity"] == 3);
 }
 
 TEST_CASE("rest_api: unknown ids are 404 with a JSON error, for every method") {

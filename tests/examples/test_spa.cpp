@@ -26,10 +26,8 @@ std::string read_file(const std::string& path) {
 struct Spa {
     ExampleProcess app{"spa", {"--public", public_dir()}};
     Spa() { REQUIRE(app.port() > 0); }
-    HttpResponse call(const std::string& method, const std::string& target, const std::string& headers = "") {
-        auto r = ask(app.port(), method, target, headers);
-        REQUIRE(r);
-        return *r;
+    duplex::testing::TestResponse call(const std::string& method, const std::string& target) {
+        return app.client().request(method, target).send();
     }
 };
 
@@ -72,7 +70,7 @@ TEST_CASE("spa: API paths, missing files and other methods never get the page") 
         CHECK(r.status == 404);
         CHECK(r.body.find("<html") == std::string::npos);
     }
-    auto api_json = spa.call("GET", "/api/nope", "Accept: application/json\r\n");
+    auto api_json = spa.app.client().get("/api/nope").header("Accept", "application/json").send();
     CHECK(api_json.status == 404);
     CHECK(json::parse(api_json.body).contains("error"));
     CHECK(spa.call("POST", "/about").status == 404);

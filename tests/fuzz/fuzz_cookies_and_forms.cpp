@@ -1,15 +1,16 @@
-// Fuzz target: Cookie lines, Set-Cookie values and the urlencoded form parser.
+// Fuzz target: Cookie lines, Set-Cookie values, the test client's cookie jar and the urlencoded form parser.
 // Input layout (FuzzedDataProvider): a text (ConsumeRandomLengthString: it ends at a backslash followed by another
 // byte), then bits that say where the text is cut into Cookie lines and into body pieces.
 // Invariants:
 //  - parse_cookie_line keeps at most max_pairs pairs, each with a non-empty name free of ';', '=' and controls;
 //    cutting the text into lines after any ';' gives the same pairs (browsers may send several Cookie lines).
 //  - a value written by format_set_cookie (any bytes) holds no CR, LF, NUL or ';' of its own, and reads back as
-//    exactly those bytes.
+//    exactly those bytes, also after a trip through the test client's CookieJar (any line stored there is harmless).
 //  - UrlencodedParser gives the same answer for every split of the body as whole, and agrees with parse_query (the
 //    query-string parser, same grammar) on success, on the pairs and on bad escapes.
 #include <fuzzer/FuzzedDataProvider.h>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -20,6 +21,7 @@
 #include "fuzz_check.h"
 #include "http/url.h"
 #include "middleware/urlencoded_parser.h"
+#include "testing/cookie_jar.h"
 
 namespace {
 
@@ -53,6 +55,17 @@ void check_set_cookie_round_trip(std::string_view bytes) {
     for (const char c : line) FUZZ_CHECK(c != '\r' && c != '\n' && c != '\0' && c != ';');
     CookiePairs back;
     parse_cookie_line(line, back);
+    FUZZ_CHECK(back.size() == 1 && back[0].first == "k" && back[0].second == bytes);
+}
+
+void check_cookie_jar(std::string_view bytes) {
+    const auto now = std::chrono::system_clock::from_time_t(1700000000);
+    duplex::detail::testing::CookieJar jar;
+    jar.store(bytes, now);
+    jar.clear();
+    jar.store(format_set_cookie("k", bytes, {.path = ""}), now);
+    CookiePairs back;
+    parse_cookie_line(jar.header(), back);
     FUZZ_CHECK(back.size() == 1 && back[0].first == "k" && back[0].second == bytes);
 }
 
@@ -99,6 +112,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // What remains of the input decides where the pieces are cut.
     check_cookie_line(text, input);
     check_set_cookie_round_trip(text);
+    check_cookie_jar(text);
     check_form(text, input);
     return 0;
 }

@@ -1,8 +1,11 @@
 // The HTTP half of the demo contract (shared/demo-contract.md), item by item, against the real demo binary
-// started on free ports with the repository's static/ directory.
+// started on free ports with the repository's static/ directory, asked through duplex::testing::TestClient
+// (remote: the demo is a process of its own); the pipelining case speaks raw bytes on one connection.
 #include "support/demo_process.h"
 #include "support/gcc_restrict_bug.h"
 #include "support/raw_client.h"
+
+#include <duplex/testing.h>
 
 #include <doctest/doctest.h>
 
@@ -25,23 +28,13 @@ std::string read_file(const std::string& path) {
     return ss.str();
 }
 
-// The demo on free ports.
+// The demo on free ports, and a test client for its HTTP port.
 struct Demo {
     DemoProcess demo;
     Process& proc = demo.process();
-    int port = 0;
-    Demo() {
-        REQUIRE(demo.ready());
-        port = demo.http_port();
-    }
-    HttpResponse request(const std::string& method, const std::string& target, const std::string& extra = "",
-                         const std::string& body = "") const {
-        std::string head = method + " " + target + " HTTP/1.1\r\nHost: demo\r\n" + extra;
-        if (!body.empty() || method == "POST") head += "Content-Length: " + std::to_string(body.size()) + "\r\n";
-        auto r = http_request(port, head + "\r\n" + body, method == "HEAD");
-        REQUIRE(r);
-        return *r;
-    }
+    int port = demo.http_port();
+    duplex::testing::TestClient client = duplex::testing::TestClient::remote("127.0.0.1", port);
+    Demo() { REQUIRE(demo.ready()); }
     // Graceful stop on SIGTERM: the contract says exit 0.
     void stop() {
         proc.signal(SIGTERM);
@@ -49,13 +42,15 @@ struct Demo {
     }
 };
 
+constexpr std::string_view kJson = "application/json";
+
 }  // namespace
 
 TEST_SUITE("demo_http") {
 
 TEST_CASE("GET / is static/index.html with the exact content type") {
     Demo demo;
-    auto r = demo.request("GET", "/");
+    auto r = demo.client.get("/").send();
     CHECK(r.status == 200);
     CHECK(r.header("content-type") == "text/html; charset=utf-8");
     CHECK(r.body == read_file(source_root() + "/static/index.html"));
@@ -65,31 +60,31 @@ TEST_CASE("GET / is static/index.html with the exact content type") {
 TEST_CASE("static files: MIME, validators, 304, Range 206/416, HEAD, 404, nothing outside the static dir") {
     Demo demo;
     std::string css = read_file(source_root() + "/static/style.css");
-    auto r = demo.request("GET", "/style.css");
+    auto r = demo.client.get("/style.css").send();
     CHECK(r.status == 200);
     CHECK(r.header("content-type") == "text/css; charset=utf-8");
     CHECK(r.body == css);
-    CHECK(demo.request("GET", "/app.js").header("content-type") == "text/javascript; charset=utf-8");
-    CHECK(demo.request("GET", "/favicon.svg").header("content-type") == "image/svg+xml");
+    CHECK(demo.client.get("/app.js").send().header("content-type") == "text/javascript; charset=utf-8");
+    CHECK(demo.client.get("/favicon.svg").send().header("content-type") == "image/svg+xml");
     std::string etag = r.header("etag");
     std::string modified = r.header("last-modified");
     REQUIRE_FALSE(etag.empty());
     REQUIRE_FALSE(modified.empty());
-    CHECK(demo.request("GET", "/style.css", "If-None-Match: " + etag + "\r\n").status == 304);
-    CHECK(demo.request("GET", "/style.css", "If-Modified-Since: " + modified + "\r\n").status == 304);
-    auto part = demo.request("GET", "/style.css", "Range: bytes=0-9\r\n");
+    CHECK(demo.client.get("/style.css").header("If-None-Match", etag).send().status == 304);
+    CHECK(demo.client.get("/style.css").header("If-Modified-Since", modified).send().status == 304);
+    auto part = demo.client.get("/style.css").header("Range", "bytes=0-9").send();
     CHECK(part.status == 206);
     CHECK(part.body == css.substr(0, 10));
     CHECK(part.header("content-range") == "bytes 0-9/" + std::to_string(css.size()));
-    auto bad = demo.request("GET", "/style.css", "Range: bytes=999999-\r\n");
+    auto bad = demo.client.get("/style.css").header("Range", "bytes=999999-").send();
     CHECK(bad.status == 416);
-    auto head = demo.request("HEAD", "/style.css");
+    auto head = demo.client.head("/style.css").send();
     CHECK(head.status == 200);
     CHECK(head.header("content-length") == std::to_string(css.size()));
-    CHECK(demo.request("GET", "/no-such-file.css").status == 404);
+    CHECK(demo.client.get("/no-such-file.css").send().status == 404);
     for (const char* escape : {"/../meson.build", "/%2e%2e/meson.build", "/..%2fmeson.build", "/static/../../meson.build"}) {
         INFO("target: ", escape);
-        auto e = demo.request("GET", escape);
+        auto e = demo.client.get(escape).send();
         CHECK(e.status == 404);
         CHECK(e.body.find("project(") == std::string::npos);
     }
@@ -98,15 +93,15 @@ TEST_CASE("static files: MIME, validators, 304, Range 206/416, HEAD, 404, nothin
 
 TEST_CASE("GET /api/hello/:name answers JSON with the name percent-decoded") {
     Demo demo;
-    auto r = demo.request("GET", "/api/hello/J%C3%BCrgen%20M%2F2");
+    auto r = demo.client.get("/api/hello/J%C3%BCrgen%20M%2F2").send();
     CHECK(r.status == 200);
     CHECK(r.header("content-type") == "application/json; charset=utf-8");
-    CHECK(nlohmann::json::parse(r.body) == nlohmann::json{{"hello", "J\xC3\xBCrgen M/2"}});
-    CHECK(nlohmann::json::parse(demo.request("GET", "/api/hello/world").body)["hello"] == "world");
+    CHECK(r.json() == nlohmann::json{{"hello", "J\xC3\xBCrgen M/2"}});
+    CHECK(demo.client.get("/api/hello/world").send().json()["hello"] == "world");
     // A name that does not decode to UTF-8 still gets valid JSON, with U+FFFD for each bad sequence.
     for (const char* target : {"/api/hello/%FF", "/api/hello/a%C0%AEb", "/api/hello/\xff"}) {
         INFO("target: ", target);
-        auto bad = demo.request("GET", target);
+        auto bad = demo.client.get(target).send();
         CHECK(bad.status == 200);
         auto j = nlohmann::json::parse(bad.body, nullptr, false);
         REQUIRE(j.is_object());
@@ -119,68 +114,68 @@ DUPLEX_GCC_RESTRICT_BUG_BEGIN  // "\"" + std::string(...) below
 TEST_CASE("POST /api/echo: the same JSON back, 400 JSON error for invalid JSON, 413 over the limit") {
     Demo demo;
     std::string doc = R"({"a":[1,2,{"b":null}],"s":"\u00e9","n":-1.5})";
-    auto ok = demo.request("POST", "/api/echo", "Content-Type: application/json\r\n", doc);
+    auto ok = demo.client.post("/api/echo").body(doc, kJson).send();
     CHECK(ok.status == 200);
     CHECK(ok.header("content-type") == "application/json; charset=utf-8");
-    CHECK(nlohmann::json::parse(ok.body) == nlohmann::json::parse(doc));
-    CHECK(demo.request("POST", "/api/echo", "", "42").body == "42");
+    CHECK(ok.json() == nlohmann::json::parse(doc));
+    CHECK(demo.client.post("/api/echo").body("42").send().body == "42");
 
     for (const char* invalid : {"{not json", "", "[1,2"}) {
         INFO("body: ", invalid);
-        auto bad = demo.request("POST", "/api/echo", "Content-Type: application/json\r\n", invalid);
+        auto bad = demo.client.post("/api/echo").body(invalid, kJson).send();
         CHECK(bad.status == 400);
         CHECK(bad.header("content-type") == "application/json; charset=utf-8");
         auto j = nlohmann::json::parse(bad.body, nullptr, false);
         CHECK(j.is_object());
         CHECK(j.contains("error"));
     }
-    auto big = demo.request("POST", "/api/echo", "Content-Type: application/json\r\n",
-                            "\"" + std::string(2 * 1024 * 1024, 'x') + "\"");
+    const std::string huge = "\"" + std::string(2 * 1024 * 1024, 'x') + "\"";
+    auto big = demo.client.post("/api/echo").body(huge, kJson).send();
     CHECK(big.status == 413);
     // Nesting: 512 levels come back; a small body nested deeper is refused before it can exhaust the stack.
     const std::string deep_ok = std::string(512, '[') + std::string(512, ']');
-    CHECK(demo.request("POST", "/api/echo", "Content-Type: application/json\r\n", deep_ok).body == deep_ok);
+    CHECK(demo.client.post("/api/echo").body(deep_ok, kJson).send().body == deep_ok);
     for (const std::size_t depth : {513, 100000}) {
         INFO("depth: ", depth);
-        auto deep = demo.request("POST", "/api/echo", "Content-Type: application/json\r\n",
-                                 std::string(depth, '[') + std::string(depth, ']'));
+        const std::string nested = std::string(depth, '[') + std::string(depth, ']');
+        auto deep = demo.client.post("/api/echo").body(nested, kJson).send();
         CHECK(deep.status == 400);
-        CHECK(nlohmann::json::parse(deep.body, nullptr, false).contains("error"));
+        CHECK(deep.json().contains("error"));
     }
     // Brackets inside strings are not nesting.
     const std::string in_string = "[\"" + std::string(2000, '[') + "\\\"\"]";
-    CHECK(demo.request("POST", "/api/echo", "Content-Type: application/json\r\n", in_string).body == in_string);
-    CHECK(demo.request("GET", "/api/hello/alive").status == 200);
+    CHECK(demo.client.post("/api/echo").body(in_string, kJson).send().body == in_string);
+    CHECK(demo.client.get("/api/hello/alive").send().status == 200);
     demo.stop();
 }
 DUPLEX_GCC_RESTRICT_BUG_END
 
 TEST_CASE("GET /api/stats has the contract's counters, and http_requests counts") {
     Demo demo;
-    auto first = nlohmann::json::parse(demo.request("GET", "/api/stats").body);
+    auto first = demo.client.get("/api/stats").send().json();
     for (const char* key : {"http_requests", "ws_connections", "ws_messages"}) {
         INFO("key: ", key);
         REQUIRE(first.contains(key));
         CHECK(first[key].is_number_unsigned());
     }
-    demo.request("GET", "/api/hello/x");
-    auto second = nlohmann::json::parse(demo.request("GET", "/api/stats").body);
+    demo.client.get("/api/hello/x").send();
+    auto second = demo.client.get("/api/stats").send().json();
     CHECK(second["http_requests"].get<std::uint64_t>() == first["http_requests"].get<std::uint64_t>() + 2);
     demo.stop();
 }
 
 TEST_CASE("anything else is 404; a known path under another method is 405 with Allow") {
     Demo demo;
-    CHECK(demo.request("GET", "/nope").status == 404);
-    CHECK(demo.request("GET", "/api/nope").status == 404);
-    CHECK(demo.request("DELETE", "/nope").status == 404);
-    auto post_hello = demo.request("POST", "/api/hello/x");
+    CHECK(demo.client.get("/nope").send().status == 404);
+    CHECK(demo.client.get("/api/nope").send().status == 404);
+    CHECK(demo.client.del("/nope").send().status == 404);
+    auto post_hello = demo.client.post("/api/hello/x").send();
     CHECK(post_hello.status == 405);
     CHECK(post_hello.header("allow") == "GET, HEAD, OPTIONS");
-    auto get_echo = demo.request("GET", "/api/echo");
+    auto get_echo = demo.client.get("/api/echo").send();
     CHECK(get_echo.status == 405);
     CHECK(get_echo.header("allow") == "POST, OPTIONS");
-    auto put_stats = demo.request("PUT", "/api/stats");
+    auto put_stats = demo.client.put("/api/stats").send();
     CHECK(put_stats.status == 405);
     CHECK(put_stats.header("allow") == "GET, HEAD, OPTIONS");
     demo.stop();

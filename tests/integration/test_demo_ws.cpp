@@ -1,12 +1,15 @@
 // The WebSocket half of the demo contract (shared/demo-contract.md), against the real demo binary on free
 // ports: /ws greets "world" and broadcasts text to every /ws client, /echo echoes with the same opcode and
 // accepts permessage-deflate, refusals as plain HTTP (404, 426, 426 + version, 400), independent Python and
-// Node clients on /echo, and the graceful stop on SIGTERM (1001 to clients, exit 0).
+// Node clients on /echo, and the graceful stop on SIGTERM (1001 to clients, exit 0). Messages go through
+// duplex::testing::TestClient; the refusals and the compressed frames are checked byte by byte with raw clients.
 #include "support/demo_process.h"
 #include "support/skip.h"
 #include "support/ws_peers.h"
 #include "support/ws_raw.h"
 #include "support/ws_zlib.h"
+
+#include <duplex/testing.h>
 
 #include <doctest/doctest.h>
 
@@ -26,6 +29,7 @@ struct DemoWs {
         REQUIRE(demo.ready());
         port = demo.ws_port();
     }
+    duplex::testing::TestClient client = duplex::testing::TestClient::remote("127.0.0.1", demo.ws_port());
     std::string base() const { return demo.ws_base(); }
     std::optional<HttpResponse> ask(const std::string& target, const std::string& headers) const {
         return http_request(port, "GET " + target + " HTTP/1.1\r\nHost: demo\r\n" + headers + "\r\n");
@@ -40,42 +44,42 @@ const std::vector<std::string> kEchoScenarios = {"text", "binary", "big-1m", "fr
 TEST_SUITE("demo_ws") {
 TEST_CASE("/ws greets with \"world\" and broadcasts text to every /ws client, sender included") {
     DemoWs demo;
-    WsRawClient a(demo.port), b(demo.port);
-    REQUIRE(a.open("/ws"));
-    CHECK(a.read_message() == "world");
-    REQUIRE(b.open("/ws"));
-    CHECK(b.read_message() == "world");
-    REQUIRE(a.send_text("hello everyone"));
-    for (WsRawClient* c : {&a, &b}) {
-        auto f = c->read_frame();
-        REQUIRE(f);
-        CHECK(f->opcode == op::text);
-        CHECK(f->payload == "hello everyone");
+    auto a = demo.client.ws("/ws");
+    CHECK(a.next_message() == "world");
+    auto b = demo.client.ws("/ws");
+    CHECK(b.next_message() == "world");
+    a.send("hello everyone");
+    for (auto* c : {&a, &b}) {
+        auto m = c->next();
+        CHECK_FALSE(m.binary);
+        CHECK(m == "hello everyone");
     }
-    REQUIRE(b.send_text("and back"));
-    CHECK(a.read_message() == "and back");
-    CHECK(b.read_message() == "and back");
+    b.send("and back");
+    CHECK(a.next_message() == "and back");
+    CHECK(b.next_message() == "and back");
 }
 
 TEST_CASE("/echo echoes text and binary with the same opcode") {
     DemoWs demo;
-    WsRawClient c(demo.port);
-    REQUIRE(c.open("/echo"));
-    REQUIRE(c.send_text("caf\xC3\xA9"));
-    auto t = c.read_frame();
-    REQUIRE(t);
-    CHECK(t->opcode == op::text);
-    CHECK(t->payload == "caf\xC3\xA9");
+    auto c = demo.client.ws("/echo");
+    c.send("caf\xC3\xA9");
+    auto t = c.next();
+    CHECK_FALSE(t.binary);
+    CHECK(t == "caf\xC3\xA9");
     const std::string bytes("\x00\xFF\x01\xFE", 4);
-    REQUIRE(c.send_binary(bytes));
-    auto b = c.read_frame();
-    REQUIRE(b);
-    CHECK(b->opcode == op::binary);
-    CHECK(b->payload == bytes);
+    c.send_binary(bytes);
+    auto b = c.next();
+    CHECK(b.binary);
+    CHECK(b == bytes);
 }
 
 TEST_CASE("/echo accepts permessage-deflate and echoes compressed messages") {
     DemoWs demo;
+    // duplex's client negotiates and inflates; the raw client below checks the frames really are compressed.
+    auto d = demo.client.ws("/echo", {.options = {.permessage_deflate = true}});
+    CHECK(d.socket().extensions().find("permessage-deflate") == 0);
+    d.send(std::string(10000, 'y'));
+    CHECK(d.next_message() == std::string(10000, 'y'));
     WsRawClient c(demo.port);
     auto r = c.handshake("/echo", "Sec-WebSocket-Extensions: permessage-deflate; client_max_window_bits\r\n");
     REQUIRE(r);
@@ -137,18 +141,14 @@ TEST_CASE("independent clients on /echo: Python websockets and Node ws") {
 
 TEST_CASE("SIGTERM closes every WebSocket with 1001, then the demo exits 0") {
     DemoWs demo;
-    WsRawClient chat(demo.port), echo(demo.port);
-    REQUIRE(chat.open("/ws"));
-    REQUIRE(echo.open("/echo"));
-    CHECK(chat.read_message() == "world");
+    auto chat = demo.client.ws("/ws");
+    auto echo = demo.client.ws("/echo");
+    CHECK(chat.next_message() == "world");
     demo.proc.signal(SIGTERM);
-    for (WsRawClient* c : {&chat, &echo}) {
-        auto f = c->read_close(3s);
-        REQUIRE(f);
-        CHECK(f->close_code() == 1001);
-        REQUIRE(c->send_frame(close_payload(1001), {.opcode = op::close}));
-        CHECK(c->wait_closed(3s));
-        c->raw().close();  // the demo waits for our end of TCP (bounded) before it exits
+    for (auto* c : {&chat, &echo}) {
+        const duplex::CloseEvent closed = c->wait_closed(3s);  // the client answers the Close and ends its TCP
+        CHECK(closed.code == 1001);
+        CHECK(closed.was_clean);
     }
     const auto start = std::chrono::steady_clock::now();
     CHECK(demo.proc.wait(5s) == 0);

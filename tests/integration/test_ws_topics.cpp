@@ -5,6 +5,8 @@
 #include "support/ws_event_log.h"
 #include "support/ws_raw.h"
 
+#include <duplex/testing.h>
+
 #include <doctest/doctest.h>
 
 #include <map>
@@ -77,24 +79,34 @@ std::string numbered(int n) {
 
 TEST_SUITE("ws topics") {
 TEST_CASE("subscribe, publish, unsubscribe") {
-    TopicServer s;
-    WsRawClient a(s.server.ws_port()), b(s.server.ws_port());
-    REQUIRE(a.open("/drop?a"));
-    REQUIRE(b.open("/drop?b"));
-    CHECK(s.publish("one") == 2);
-    CHECK(a.read_message() == "one");
-    CHECK(b.read_message() == "one");
-    REQUIRE(b.send_text("join"));
-    CHECK(b.read_message() == "already");
-    REQUIRE(b.send_text("leave"));
-    CHECK(b.read_message() == "left");
-    CHECK(s.publish("two") == 1);
-    CHECK(a.read_message() == "two");
-    REQUIRE(b.send_text("leave"));
-    CHECK(b.read_message() == "not subscribed");  // and not "two"
-    a.raw().close();
-    REQUIRE(s.log.wait_closed("/drop?a"));
-    CHECK(s.publish("three") == 0);
+    // In-process: the server and duplex::testing::TestClient share this thread's loop, so publish() is a plain call.
+    duplex::EventLoop loop;
+    duplex::App app(loop);
+    duplex::WsServer wss(loop);
+    wss.route("/drop", {.onopen = [](duplex::WebSocket& ws, const duplex::Request&) { ws.subscribe("news"); },
+                        .onmessage = [](duplex::WebSocket& ws, const duplex::Message& m) {
+                            if (m.data == "leave") ws.send(ws.unsubscribe("news") ? "left" : "not subscribed");
+                            if (m.data == "join") ws.send(ws.subscribe("news") ? "joined" : "already");
+                        }});
+    duplex::testing::TestClient client(app, wss);
+    auto a = client.ws("/drop?a");
+    auto b = client.ws("/drop?b");
+    CHECK(wss.publish("news", "one") == 2);
+    CHECK(a.next_message() == "one");
+    CHECK(b.next_message() == "one");
+    b.send("join");
+    CHECK(b.next_message() == "already");
+    b.send("leave");
+    CHECK(b.next_message() == "left");
+    CHECK(wss.publish("news", "two") == 1);
+    CHECK(a.next_message() == "two");
+    b.send("leave");
+    CHECK(b.next_message() == "not subscribed");  // and not "two"
+    a.close();
+    a.wait_closed();
+    CHECK(wss.publish("news", "three") == 0);  // the server answered a's Close: a is gone from the topic
+    b.close();
+    b.wait_closed();
 }
 
 TEST_CASE("a subscriber that never reads slows nobody: Drop bounds it, Close closes it with 1008") {

@@ -1,6 +1,8 @@
 // The test client's cookie jar (framework/src/testing/cookie_jar.h): Set-Cookie lines in, a Cookie line out.
 #include "testing/cookie_jar.h"
 
+#include "cookies/cookie_header.h"
+
 #include <doctest/doctest.h>
 
 using duplex::detail::testing::CookieJar;
@@ -28,4 +30,16 @@ TEST_CASE("cookie jar: stores by name, replaces, removes on Max-Age <= 0 or a pa
     CHECK(jar.header() == "later=1; manual=v");
     jar.clear();
     CHECK(jar.header().empty());
+}
+
+TEST_CASE("cookie jar: any value a server writes comes back as the same bytes") {
+    const auto now = std::chrono::system_clock::from_time_t(1700000000);
+    for (std::string value : {std::string(), std::string(" a;b\t%,\"x\" "), std::string("\0\xff\r\n", 4)}) {
+        CookieJar jar;
+        jar.store(duplex::detail::format_set_cookie("k", value, {.path = ""}), now);
+        duplex::detail::CookiePairs back;
+        duplex::detail::parse_cookie_line(jar.header(), back);
+        REQUIRE(back.size() == 1);
+        CHECK(back[0].second == value);
+    }
 }
