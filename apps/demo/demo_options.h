@@ -11,6 +11,8 @@ struct Options {
     int ws_port = 8080;
     std::string static_dir = "static";
     bool quiet = false;  // no access log
+    std::string tls_cert;  // with tls_key: both listeners speak TLS (https, wss)
+    std::string tls_key;
 };
 
 // Fills opt from argv. Returns -1 to go on, or the exit code to end with (0 after --help, 2 on a bad flag).

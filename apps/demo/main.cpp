@@ -76,18 +76,30 @@ int main(int argc, char** argv) {
         .options = {.permessage_deflate = true},
     });
 
-    if (int rc = app.listen({.host = opt.host, .port = opt.http_port}); rc != 0) {
+    const duplex::TlsOptions tls{.cert_file = opt.tls_cert, .key_file = opt.tls_key};
+    const bool secure = tls.enabled();
+    if (int rc = app.listen({.host = opt.host, .port = opt.http_port, .tls = tls}); rc != 0) {
         std::fprintf(stderr, "demo: cannot listen on %s:%d for HTTP: %s\n", opt.host.c_str(), opt.http_port,
-                     duplex::error_text(rc).c_str());
+                     app.listen_error().empty() ? duplex::error_text(rc).c_str() : app.listen_error().c_str());
         return 2;
     }
-    if (int rc = wss.listen({.host = opt.host, .port = opt.ws_port}); rc != 0) {
+    if (int rc = wss.listen({.host = opt.host, .port = opt.ws_port, .tls = tls}); rc != 0) {
         std::fprintf(stderr, "demo: cannot listen on %s:%d for WebSocket: %s\n", opt.host.c_str(), opt.ws_port,
-                     duplex::error_text(rc).c_str());
+                     wss.listen_error().empty() ? duplex::error_text(rc).c_str() : wss.listen_error().c_str());
         return 2;
     }
-    std::printf("HTTP listening on http://%s:%d\n", demo::url_host(opt.host).c_str(), app.port());
-    std::printf("WebSocket listening on ws://%s:%d\n", demo::url_host(opt.host).c_str(), wss.port());
+    std::printf("HTTP listening on %s://%s:%d\n", secure ? "https" : "http", demo::url_host(opt.host).c_str(),
+                app.port());
+    std::printf("WebSocket listening on %s://%s:%d\n", secure ? "wss" : "ws", demo::url_host(opt.host).c_str(),
+                wss.port());
+    if (secure) {
+        // A renewed certificate is taken without a restart: new handshakes get it, open connections keep theirs.
+        loop.on_signal({SIGHUP}, [&](int) {
+            if (app.reload_tls() == 0 && wss.reload_tls() == 0) std::fputs("demo: TLS certificate reloaded\n", stderr);
+            else std::fprintf(stderr, "demo: TLS reload failed: %s\n",
+                              (app.listen_error().empty() ? wss.listen_error() : app.listen_error()).c_str());
+        });
+    }
     std::fflush(stdout);
 
     loop.on_signal({SIGINT, SIGTERM}, [&](int) {
