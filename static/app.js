@@ -20,10 +20,12 @@ const CLOSE_CODES = {
 const $ = (id) => document.getElementById(id);
 
 // The seed connects to ws://localhost:8080; the page is served on another port (3000), so the
-// WebSocket port is fixed and only the host follows the page. ?ws=<url> overrides it (tests).
+// WebSocket port is fixed and only the host follows the page. A page loaded over https talks wss://
+// (a browser refuses ws:// from it: mixed content). ?ws=<url> overrides it (tests).
 function socketUrl(location) {
   const override = new URLSearchParams(location.search).get('ws');
-  return override || `ws://${location.hostname || 'localhost'}:8080/ws`;
+  const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+  return override || `${scheme}://${location.hostname || 'localhost'}:8080/ws`;
 }
 
 const url = socketUrl(window.location);

@@ -12,14 +12,16 @@ constexpr const char* usage =
     "usage: demo [--host 127.0.0.1] [--http-port 3000] [--ws-port 8080] [--static DIR] [--quiet]\n"
     "            [--redis URL]\n"
     "            [--threads N]\n"
+    "            [--tls-cert FILE --tls-key FILE]\n"
     "  --host       address to listen on (both listeners)\n"
     "  --http-port  HTTP port (0 picks a free one)\n"
     "  --ws-port    WebSocket port (0 picks a free one)\n"
     "  --static     directory served over HTTP (default: static)\n"
     "  --quiet      no access log\n"
     "  --redis      redis://[:password@]host[:port][/db]: the /ws chat spans every demo on that Redis\n"
-
-    "  --threads    loop threads sharing the ports (default 1; 0: one per core)\n";
+    "  --threads    loop threads sharing the ports (default 1; 0: one per core)\n"
+    "  --tls-cert   PEM certificate chain: both listeners speak TLS (https, wss); SIGHUP reloads it\n"
+    "  --tls-key    PEM private key of that certificate\n";
 
 bool parse_port(std::string_view s, int& out) {
     int v = -1;
@@ -64,6 +66,8 @@ int parse_options(int argc, char** argv, Options& opt) {
         bool ok = has_value;
         if (name == "--host") opt.host = std::string(value);
         else if (name == "--static") opt.static_dir = std::string(value);
+        else if (name == "--tls-cert") opt.tls_cert = std::string(value);
+        else if (name == "--tls-key") opt.tls_key = std::string(value);
         else if (name == "--http-port") ok = ok && parse_port(value, opt.http_port);
         else if (name == "--ws-port") ok = ok && parse_port(value, opt.ws_port);
         else if (name == "--redis") opt.redis_url = std::string(value);
@@ -77,6 +81,10 @@ int parse_options(int argc, char** argv, Options& opt) {
             return 2;
         }
         if (a.find('=') == std::string_view::npos) ++i;
+    }
+    if (opt.tls_cert.empty() != opt.tls_key.empty()) {
+        std::fprintf(stderr, "demo: --tls-cert and --tls-key go together\n%s", usage);
+        return 2;
     }
     return -1;
 }

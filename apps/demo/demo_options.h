@@ -13,6 +13,8 @@ struct Options {
     bool quiet = false;  // no access log
     std::string redis_url;  // --redis: the /ws chat spans every demo on that Redis (empty: this process only)
     unsigned threads = 1;  // loop threads (duplex::Cluster); 0: one per core
+    std::string tls_cert;  // with tls_key: both listeners speak TLS (https, wss)
+    std::string tls_key;
 };
 
 // Fills opt from argv. Returns -1 to go on, or the exit code to end with (0 after --help, 2 on a bad flag).

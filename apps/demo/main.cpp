@@ -2,6 +2,7 @@
 // sharing the ports (duplex::Cluster: the chat reaches every client whatever thread holds it, /api/stats sums).
 //   HTTP on 3000: the demo page (static/), /api/hello/:name, /api/echo, /api/stats, /metrics (Prometheus),
 //                 /metrics.json, /dashboard and its live feed /metrics/live (a WebSocket topic, once a second).
+//   With --tls-cert/--tls-key both speak TLS (https, wss); SIGHUP reloads the certificate.
 //   WebSocket on 8080: /ws greets "world" and broadcasts every text message to all /ws clients (and, with
 //                      --redis, to those of every demo on that Redis); /echo echoes every message
 //                      (permessage-deflate offered).
@@ -15,6 +16,7 @@
 #include <duplex/static_files.h>
 
 #include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <memory>
 #include <random>
@@ -75,6 +77,27 @@ std::unique_ptr<duplex::RedisBridge> bridge(duplex::Worker& w, duplex::WsServer&
     });
 }
 
+// Each thread's servers, for what runs on every thread (SIGHUP's certificate reload).
+struct Servers {
+    duplex::App* app = nullptr;
+    duplex::WsServer* wss = nullptr;
+};
+
+void reload_tls(duplex::Worker& w, std::vector<Servers>& servers) {
+    auto failures = std::make_shared<std::atomic<int>>(0);
+    w.on_every_thread([&servers, failures](duplex::Worker& t) {
+        const Servers& s = servers[t.index()];
+        if (!s.app || s.app->reload_tls() != 0 || s.wss->reload_tls() != 0) {
+            std::fprintf(stderr, "demo: TLS reload failed on thread %u: %s\n", t.index(),
+                         (s.app && !s.app->listen_error().empty() ? s.app->listen_error()
+                          : s.wss ? s.wss->listen_error() : std::string("not listening")).c_str());
+            ++*failures;
+        }
+    }, [failures] {
+        if (*failures == 0) std::fputs("demo: TLS certificate reloaded\n", stderr);
+    });
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -83,6 +106,7 @@ int main(int argc, char** argv) {
 
     duplex::Cluster cluster({.threads = opt.threads});  // SIGINT/SIGTERM: every server closes gracefully
     std::vector<Counters> counters(cluster.thread_count());
+    std::vector<Servers> servers(cluster.thread_count());
     // One session middleware (secret and MemoryStore, which locks) for every thread: a session made on one thread
     // is read on any other. The secret is made at start-up: sessions live in this process's memory anyway.
     std::random_device os_random;
@@ -156,21 +180,29 @@ int main(int argc, char** argv) {
             }
         }
 
-        if (int rc = w.listen(app, {.host = opt.host, .port = opt.http_port}); rc != 0) {
+        // --tls-cert / --tls-key: https and wss on the same ports.
+        const duplex::TlsOptions tls{.cert_file = opt.tls_cert, .key_file = opt.tls_key};
+        const bool secure = tls.enabled();
+        if (int rc = w.listen(app, {.host = opt.host, .port = opt.http_port, .tls = tls}); rc != 0) {
             std::fprintf(stderr, "demo: cannot listen on %s:%d for HTTP: %s\n", opt.host.c_str(), opt.http_port,
-                         duplex::error_text(rc).c_str());
+                         app.listen_error().empty() ? duplex::error_text(rc).c_str() : app.listen_error().c_str());
             return 2;
         }
-        if (int rc = w.listen(wss, {.host = opt.host, .port = opt.ws_port}); rc != 0) {
+        if (int rc = w.listen(wss, {.host = opt.host, .port = opt.ws_port, .tls = tls}); rc != 0) {
             std::fprintf(stderr, "demo: cannot listen on %s:%d for WebSocket: %s\n", opt.host.c_str(), opt.ws_port,
-                         duplex::error_text(rc).c_str());
+                         wss.listen_error().empty() ? duplex::error_text(rc).c_str() : wss.listen_error().c_str());
             return 2;
         }
+        servers[w.index()] = {&app, &wss};
         if (w.index() == 0) {
-            std::printf("HTTP listening on http://%s:%d\n", demo::url_host(opt.host).c_str(), app.port());
-            std::printf("WebSocket listening on ws://%s:%d\n", demo::url_host(opt.host).c_str(), wss.port());
+            std::printf("HTTP listening on %s://%s:%d\n", secure ? "https" : "http", demo::url_host(opt.host).c_str(),
+                        app.port());
+            std::printf("WebSocket listening on %s://%s:%d\n", secure ? "wss" : "ws", demo::url_host(opt.host).c_str(),
+                        wss.port());
             if (w.count() > 1) std::printf("%u loop threads\n", w.count());
             std::fflush(stdout);
+            // A renewed certificate is taken without a restart: new handshakes get it, open connections keep theirs.
+            if (secure) w.loop().on_signal({SIGHUP}, [&](int) { reload_tls(w, servers); });
         }
         return w.run();
     });

@@ -8,7 +8,7 @@ namespace wscat {
 namespace {
 
 constexpr const char* usage =
-    "usage: wscat [options] ws://host[:port][/path][?query]\n"
+    "usage: wscat [options] ws[s]://host[:port][/path][?query]\n"
     "Prints every message received (one per line; binary ones as hex, or as --binary says) and sends every\n"
     "line read from standard input; open and close go to standard error. Closes --wait seconds after the last\n"
     "message sent (end of input or --execute), or on Ctrl-C. Exit code: 0 after a clean close with 1000, 1001\n"
@@ -16,6 +16,8 @@ constexpr const char* usage =
     "  -p, --protocol NAME      offer a subprotocol (repeatable)\n"
     "  -H, --header 'K: V'      add a request header (repeatable)\n"
     "      --deflate            offer permessage-deflate\n"
+    "      --ca FILE            wss://: trust the CAs in this PEM file instead of the system's\n"
+    "      --insecure           wss://: accept any server certificate (tests against self-signed servers only)\n"
     "  -b, --binary hex|base64  send input lines as binary messages in that encoding, show binary ones in it\n"
     "  -x, --execute MSG        send MSG once connected (repeatable); standard input is not read\n"
     "  -w, --wait SEC           seconds to wait for replies after the last message sent (default 2)\n"
@@ -46,6 +48,10 @@ bool apply(std::string_view name, std::string_view value, Options& opt) {
     }
     if (name == "--header" || name == "-H") return parse_header(value, opt.headers.emplace_back());
     if (name == "--binary" || name == "-b") return (opt.binary = encoding_named(value)).has_value();
+    if (name == "--ca") {
+        opt.ca_file = value;
+        return !value.empty();
+    }
     if (name == "--execute" || name == "-x") {
         opt.execute.emplace_back(value);
         return true;
@@ -55,7 +61,7 @@ bool apply(std::string_view name, std::string_view value, Options& opt) {
 
 bool takes_value(std::string_view name) {
     for (std::string_view f : {"--protocol", "-p", "--header", "-H", "--binary", "-b", "--execute", "-x", "--wait",
-                               "-w"}) {
+                               "-w", "--ca"}) {
         if (name == f) return true;
     }
     return false;
@@ -77,6 +83,10 @@ int parse_options(int argc, char** argv, Options& opt) {
         }
         if (a == "--deflate") {
             opt.deflate = true;
+            continue;
+        }
+        if (a == "--insecure") {
+            opt.insecure = true;
             continue;
         }
         if (a.empty() || a.front() != '-') {

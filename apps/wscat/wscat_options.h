@@ -15,6 +15,8 @@ struct Options {
     std::vector<std::string> protocols;                        // --protocol, repeatable
     std::vector<std::pair<std::string, std::string>> headers;  // --header 'Name: value', repeatable
     bool deflate = false;                                      // --deflate
+    std::string ca_file;                                       // --ca FILE: wss:// trusts these CAs
+    bool insecure = false;                                     // --insecure: wss:// verifies nothing
     std::optional<Encoding> binary;                            // --binary hex|base64: input lines are binary
     std::vector<std::string> execute;                          // --execute MSG, repeatable: no stdin
     double wait_seconds = 2;                                   // --wait SEC, after the last message sent

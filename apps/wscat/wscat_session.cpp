@@ -26,6 +26,8 @@ void Session::start() {
         .headers = opt_.headers,
     };
     o.options.permessage_deflate = opt_.deflate;
+    o.tls.ca_file = opt_.ca_file;
+    o.tls.insecure_skip_verify = opt_.insecure;
     // The user reads at their own pace: no idle pings from us, and one message may be large.
     o.options.idle_timeout = std::chrono::milliseconds(0);
     ws_ = duplex::connect(loop_, opt_.url, std::move(o));

@@ -4,8 +4,8 @@
 import { spawn } from 'node:child_process';
 import readline from 'node:readline';
 
-const HTTP_LINE = /HTTP listening on http:\/\/\S+:(\d+)/;
-const WS_LINE = /WebSocket listening on ws:\/\/\S+:(\d+)/;
+const HTTP_LINE = /HTTP listening on https?:\/\/\S+:(\d+)/;
+const WS_LINE = /WebSocket listening on wss?:\/\/\S+:(\d+)/;
 
 function withTimeout(promise, ms, what) {
   let timer;
@@ -16,9 +16,11 @@ function withTimeout(promise, ms, what) {
 }
 
 export class DemoProcess {
-  constructor(binary, staticDir) {
+  // extraArgs: more flags (the TLS test's --tls-cert / --tls-key).
+  constructor(binary, staticDir, extraArgs = []) {
     this.output = []; // every line the demo printed, tagged with its stream
-    this.child = spawn(binary, ['--host', '127.0.0.1', '--http-port', '0', '--ws-port', '0', '--static', staticDir],
+    this.child = spawn(binary,
+      ['--host', '127.0.0.1', '--http-port', '0', '--ws-port', '0', '--static', staticDir, ...extraArgs],
       { stdio: ['ignore', 'pipe', 'pipe'] });
     this.exited = new Promise((resolve) => {
       this.child.once('exit', (code, signal) => resolve({ code, signal }));

@@ -9,9 +9,10 @@ the behaviour (the same paths as client_peer_server.mjs):
   /close?code=C&reason=R   closes at once with C and R
   /drop            drops the TCP connection without a Close frame
 Subprotocols: "chat.v2" is preferred over "chat.v1". permessage-deflate is accepted when offered.
-Run with /usr/bin/python3 (Debian's python3-websockets 10.4).
+Run with /usr/bin/python3 (Debian's python3-websockets 10.4). With `--tls CERT KEY` it serves wss://.
 """
 import asyncio
+import ssl
 import sys
 from urllib.parse import parse_qs, urlsplit
 
@@ -59,7 +60,11 @@ async def handler(ws, path=None):
 
 
 async def main():
-    async with websockets.serve(handler, "127.0.0.1", 0, subprotocols=SUPPORTED,
+    tls = None
+    if len(sys.argv) == 4 and sys.argv[1] == "--tls":
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(sys.argv[2], sys.argv[3])
+    async with websockets.serve(handler, "127.0.0.1", 0, ssl=tls, subprotocols=SUPPORTED,
                                 select_subprotocol=prefer_server_order, max_size=32 * 1024 * 1024,
                                 compression="deflate") as server:
         print(server.sockets[0].getsockname()[1], flush=True)

@@ -6,12 +6,12 @@
 
 namespace testing_support {
 
-ServerThread::ServerThread(Setup setup, duplex::HttpOptions http, bool with_ws) {
+ServerThread::ServerThread(Setup setup, duplex::HttpOptions http, bool with_ws, duplex::TlsOptions tls) {
     app_ = std::make_unique<duplex::App>(loop_, http);
     wss_ = std::make_unique<duplex::WsServer>(loop_, http);
     setup(*app_, *wss_);
-    if (app_->listen({.host = "127.0.0.1", .port = 0}) == 0) http_port_ = app_->port();
-    if (with_ws && wss_->listen({.host = "127.0.0.1", .port = 0}) == 0) ws_port_ = wss_->port();
+    if (app_->listen({.host = "127.0.0.1", .port = 0, .tls = tls}) == 0) http_port_ = app_->port();
+    if (with_ws && wss_->listen({.host = "127.0.0.1", .port = 0, .tls = tls}) == 0) ws_port_ = wss_->port();
     thread_ = std::thread([this] {
         loop_.run();
         finished_ = true;

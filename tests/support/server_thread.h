@@ -20,7 +20,9 @@ class ServerThread {
 public:
     using Setup = std::function<void(duplex::App&, duplex::WsServer&)>;
 
-    explicit ServerThread(Setup setup, duplex::HttpOptions http = {}, bool with_ws = true);
+    // tls: both servers listen with it (https, wss) when it holds a certificate.
+    explicit ServerThread(Setup setup, duplex::HttpOptions http = {}, bool with_ws = true,
+                          duplex::TlsOptions tls = {});
     ~ServerThread();
 
     int http_port() const { return http_port_; }

@@ -27,7 +27,7 @@ struct TlsOptions {
     std::string cert_file;  ///< PEM certificate chain, leaf first; empty: no TLS
     std::string key_file;   ///< PEM private key of the leaf
     /// Extra certificates chosen by the name a client asks for (SNI): each one serves the names its
-    /// certificate holds (subject alternative names, exact or `*.` wildcard). Other names get cert_file.
+    /// certificate holds (subject alternative names, exact or wildcard). Other names get cert_file.
     std::vector<TlsCertificate> sni;
     /// When set, clients must present a certificate issued by a CA in this PEM file (mutual TLS); off by default.
     std::string client_ca_file;

@@ -104,7 +104,11 @@ ServerContext::~ServerContext() {
     SSL_CTX_free(main_);
 }
 
-SSL* ServerContext::new_ssl() const { return SSL_new(main_); }
+SSL* ServerContext::new_ssl() const {
+    SSL* ssl = SSL_new(main_);
+    if (ssl) SSL_set_accept_state(ssl);
+    return ssl;
+}
 
 // SNI: the first extra certificate that names the host (exact or wildcard, as X509_check_host judges) serves
 // the handshake; any other name keeps the default one.

@@ -62,8 +62,7 @@ long TlsEngine::bio_ctrl(BIO*, int cmd, long, void*) { return cmd == BIO_CTRL_FL
 TlsEngine::TlsEngine(SSL* ssl) : ssl_(ssl) {
     BIO* bio = BIO_new(bio_method());
     BIO_set_data(bio, this);
-    SSL_set_bio(ssl_, bio, bio);  // one BIO both ways: SSL_set_bio takes the one reference
-    BIO_up_ref(bio);
+    SSL_set_bio(ssl_, bio, bio);  // one BIO both ways: SSL_set_bio takes over BIO_new's one reference
 }
 
 TlsEngine::~TlsEngine() { SSL_free(ssl_); }

@@ -17,7 +17,8 @@ std::string take_errors(const char* fallback) {
             ERR_error_string_n(e, code, sizeof code);
             reason = code;
         }
-        if (out.find(reason) != std::string::npos) continue;  // the same reason from several layers
+        // The same reason from several layers, or the bare "system lib" under a system error's own text.
+        if (out.find(reason) != std::string::npos || (ERR_GET_REASON(e) == ERR_R_SYS_LIB && !out.empty())) continue;
         if (!out.empty()) out += ": ";
         out += reason;
     }

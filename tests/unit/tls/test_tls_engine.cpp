@@ -49,7 +49,6 @@ struct Pair {
         client_ctx = tls::client_context(client_options, error);
         REQUIRE_MESSAGE(client_ctx, error);
         server.engine = std::make_unique<TlsEngine>(server_ctx->new_ssl());
-        SSL_set_accept_state(server.engine->ssl());
         const bool ip = host.find_first_not_of("0123456789.") == std::string::npos;
         SSL* ssl = tls::new_client_ssl(client_ctx.get(), host, ip, !client_options.insecure_skip_verify, error);
         REQUIRE_MESSAGE(ssl, error);
