@@ -2,6 +2,7 @@
 // loop; the WsEndpoints' TopicObserver hooks drive SUBSCRIBE / UNSUBSCRIBE / PUBLISH, and messages from the
 // subscriber link go to the local subscribers through publish_local. See duplex/redis_bridge.h for the contract.
 #include "duplex/redis_bridge.h"
+#include "duplex/log.h"
 
 #include "bus/bus_envelope.h"
 #include "bus/redis_link.h"
@@ -81,7 +82,7 @@ void RedisBridge::Impl::report(RedisState s, std::string reason, std::chrono::mi
     try {
         options.on_state(RedisStatus{s, std::move(reason), retry_in});
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "duplex: exception in RedisBridge on_state: %s\n", e.what());
+        logf(LogLevel::error, "exception in RedisBridge on_state: %s", e.what());
     } catch (...) {
     }
 }

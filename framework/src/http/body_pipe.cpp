@@ -1,6 +1,7 @@
 #include "http/body_pipe.h"
 
 #include "duplex/body_stream.h"
+#include "duplex/log.h"
 #include "duplex/request.h"
 #include "http/http_session.h"
 
@@ -64,9 +65,9 @@ template <class F> bool guarded(F&& f) {
         f();
         return true;
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "duplex: exception in a body stream callback: %s\n", e.what());
+        logf(LogLevel::error, "exception in a body stream callback: %s", e.what());
     } catch (...) {
-        std::fprintf(stderr, "duplex: exception in a body stream callback\n");
+        duplex::log(LogLevel::error, "exception in a body stream callback");
     }
     return false;
 }
@@ -139,7 +140,7 @@ void BodyPipe::settle() {
         if (!delivering_) on_data = nullptr;  // a running on_data is dropped when it returns
         on_error = nullptr;
         on_end = nullptr;
-        if (!guarded(fn)) std::fprintf(stderr, "duplex: the body's on_end threw\n");
+        if (!guarded(fn)) duplex::log(LogLevel::error, "the body's on_end threw");
     } else if (failed_ && on_error) {
         auto fn = std::move(on_error);
         if (!delivering_) on_data = nullptr;
