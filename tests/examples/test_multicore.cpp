@@ -44,16 +44,12 @@ TEST_CASE("multicore: 8 clients over 4 threads, one chat, summed stats, one grac
         CHECK(j["text"] == "hi everyone");
     }
 
-    auto stats = ask(app.port(), "GET", "/stats");
-    REQUIRE(stats);
-    json s = json::parse(stats->body);
+    json s = app.client().get("/stats").send().json();
     CHECK(s["threads"] == 4);
     CHECK(s["messages"] == 1);
     CHECK(s["ws_connections"] == 8);
     CHECK(s["per_thread"].size() == 4);
-    auto who = ask(app.port(), "GET", "/whoami");
-    REQUIRE(who);
-    CHECK(json::parse(who->body)["threads"] == 4);
+    CHECK(app.client().get("/whoami").send().json()["threads"] == 4);
 
     app.process().signal(SIGTERM);
     for (auto& c : clients) {

@@ -58,10 +58,9 @@ TEST_CASE("redis_chat: rooms span two processes; binary stays binary, 1 MiB arri
         CHECK(f->payload == big);
     }
     CHECK(!eve->read_message(300ms));  // another room
-    auto stats = ask(a->port(), "GET", "/redis");
-    REQUIRE(stats);
-    CHECK(stats->body.find("\"state\":\"connected\"") != std::string::npos);
-    CHECK(stats->body.find("\"received\":1") != std::string::npos);
+    const std::string stats = a->client().get("/redis").send().body;
+    CHECK(stats.find("\"state\":\"connected\"") != std::string::npos);
+    CHECK(stats.find("\"received\":1") != std::string::npos);
 }
 
 TEST_CASE("redis_chat: members join and leave a room while messages flow") {

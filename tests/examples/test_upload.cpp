@@ -21,7 +21,7 @@ std::string part(const std::string& head, const std::string& data) {
     return "--BoUnDaRy\r\nContent-Disposition: form-data; " + head + "\r\n\r\n" + data + "\r\n";
 }
 
-const std::string kType = "Content-Type: multipart/form-data; boundary=BoUnDaRy\r\n";
+const std::string kType = "multipart/form-data; boundary=BoUnDaRy";
 
 std::string slurp(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
@@ -38,20 +38,18 @@ TEST_CASE("upload: the form, files saved with name, size and SHA-256, the fields
     TempDir dir;
     ExampleProcess app{"upload", {"--dir", dir.path() + "/saved"}};
     REQUIRE(app.port() > 0);
-    auto form = ask(app.port(), "GET", "/");
-    REQUIRE(form);
-    CHECK(form->status == 200);
-    CHECK(form->body.find("enctype=\"multipart/form-data\"") != std::string::npos);
-    CHECK(form->body.find("type=\"file\"") != std::string::npos);
+    auto form = app.client().get("/").send();
+    CHECK(form.status == 200);
+    CHECK(form.body.find("enctype=\"multipart/form-data\"") != std::string::npos);
+    CHECK(form.body.find("type=\"file\"") != std::string::npos);
 
     const std::string body = part("name=\"title\"", "Hi") + part("name=\"note\"", "there") +
                              part("name=\"file\"; filename=\"abc.txt\"", "abc") +
                              part("name=\"file\"; filename=\"../../../etc/passwd\"", std::string(200000, 'x')) +
                              "--BoUnDaRy--\r\n";
-    auto r = ask(app.port(), "POST", "/upload", kType, body);
-    REQUIRE(r);
-    CHECK(r->status == 200);
-    json j = json::parse(r->body);
+    auto r = app.client().post("/upload").body(body, kType).send();
+    CHECK(r.status == 200);
+    json j = r.json();
     CHECK(j["fields"] == json{{"title", "Hi"}, {"note", "there"}});
     REQUIRE(j["files"].size() == 2);
     CHECK(j["files"][0]["name"] == "abc.txt");
@@ -70,10 +68,9 @@ TEST_CASE("upload: the form, files saved with name, size and SHA-256, the fields
         for (int i = 0; i < 9; ++i) b += part("name=\"file\"; filename=\"f\"", "1");
         return b + "--BoUnDaRy--\r\n";
     }();
-    auto refused = ask(app.port(), "POST", "/upload", kType, too_many);
-    REQUIRE(refused);
-    CHECK(refused->status == 413);
-    CHECK(json::parse(refused->body)["error"] == "more files than max_files");
+    auto refused = app.client().post("/upload").body(too_many, kType).send();
+    CHECK(refused.status == 413);
+    CHECK(refused.json()["error"] == "more files than max_files");
     CHECK(app.stop() == 0);
 }
 

@@ -110,8 +110,6 @@ std::optional<std::uint64_t> ServerHost::stream_limit(const Request& req) const 
     return limit;
 }
 
-void ServerHost::adopt(uv_os_sock_t fd) { Listener::adopt(LoopCore::of(loop.native()), fd, factory()); }
-
 void ServerHost::handle_request(Request& req, Response& res) {
     ++stats.requests;
     if (!router) {

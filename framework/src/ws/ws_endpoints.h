@@ -76,7 +76,7 @@ private:
     // The first route matching path; its parameters (percent-decoded) go to params.
     const Entry* find(std::string_view path, NameValueList& params) const;
     // Queues frame to each of subscribers (a copy of the list: a send may close one); returns how many took it.
-    static std::size_t send_to(const std::vector<WsSession*>& subscribers, const PublishedFrame& frame);
+    std::size_t send_to(const std::vector<WsSession*>& subscribers, const PublishedFrame& frame);
     void link(WsSession& s);
     void unlink(WsSession& s);
     // A copy of the open list: the calls made on each may close sessions and change the list.
