@@ -195,12 +195,15 @@ int main(int argc, char** argv) {
         }
         servers[w.index()] = {&app, &wss};
         if (w.index() == 0) {
-            std::printf("HTTP listening on %s://%s:%d\n", secure ? "https" : "http", demo::url_host(opt.host).c_str(),
-                        app.port());
-            std::printf("WebSocket listening on %s://%s:%d\n", secure ? "wss" : "ws", demo::url_host(opt.host).c_str(),
-                        wss.port());
-            if (w.count() > 1) std::printf("%u loop threads\n", w.count());
-            std::fflush(stdout);
+            // Ready once every thread listens: a client that connects on these lines may land on any of them.
+            w.on_every_thread([](duplex::Worker&) {}, [&opt, &w, secure, http = app.port(), ws = wss.port()] {
+                std::printf("HTTP listening on %s://%s:%d\n", secure ? "https" : "http",
+                            demo::url_host(opt.host).c_str(), http);
+                std::printf("WebSocket listening on %s://%s:%d\n", secure ? "wss" : "ws",
+                            demo::url_host(opt.host).c_str(), ws);
+                if (w.count() > 1) std::printf("%u loop threads\n", w.count());
+                std::fflush(stdout);
+            });
             // A renewed certificate is taken without a restart: new handshakes get it, open connections keep theirs.
             if (secure) w.loop().on_signal({SIGHUP}, [&](int) { reload_tls(w, servers); });
         }
