@@ -5,11 +5,9 @@
 // preflight, a header the API does not allow, and the same calls from a page on an origin the API does not allow.
 // Chromium's own CORS enforcement decides: a fetch the browser blocks rejects with a TypeError in the page.
 // Every wait is bounded; the last line is "N passed, M failed" and the exit status is 1 on failure.
-import { spawn } from 'node:child_process';
-import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, CheckRun, STARTUP_MS, expect } from './check_run.mjs';
+import { CHROMIUM_ARGS, CheckRun, STARTUP_MS, expect, runChecks, startServer } from './check_run.mjs';
 
 const WATCHDOG_MS = 120_000;
 
@@ -27,25 +25,6 @@ if (!opts.server) {
 const checks = new CheckRun();
 const check = checks.check.bind(checks);
 
-// Starts the server and reads its ports ("page N", "other N", "api N", "ready").
-function startServer() {
-  const child = spawn(opts.server, [], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const ports = new Promise((resolve, reject) => {
-    const found = {};
-    const timer = setTimeout(() => reject(new Error('server: no ready line')), STARTUP_MS);
-    readline.createInterface({ input: child.stdout }).on('line', (line) => {
-      const [name, port] = line.split(' ');
-      if (name === 'ready') {
-        clearTimeout(timer);
-        resolve(found);
-      } else if (port) {
-        found[name] = Number(port);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { child, ports };
-}
 
 // Runs fetch(url, init) in the page; returns {ok, status, body, exposed, hidden}, or {error} when the browser
 // blocked it.
@@ -62,10 +41,10 @@ function call(page, url, init = {}) {
 }
 
 async function main() {
-  const server = startServer();
+  const server = startServer(opts.server);
   let browser;
   try {
-    const ports = await server.ports;
+    const ports = await server.ready;
     const api = `http://127.0.0.1:${ports.api}`;
     browser = await chromium.launch({ executablePath: opts.chromium, args: CHROMIUM_ARGS, timeout: STARTUP_MS });
     const context = await browser.newContext();
@@ -133,10 +112,4 @@ async function main() {
   }
 }
 
-const watchdog = setTimeout(() => {
-  console.log(`FAIL the whole run took more than ${WATCHDOG_MS} ms`);
-  process.exit(1);
-}, WATCHDOG_MS);
-await main();
-clearTimeout(watchdog);
-process.exit(checks.finish());
+await runChecks(checks, WATCHDOG_MS, main);

@@ -4,11 +4,9 @@
 // by itself each time the server ends the stream (after the retry delay the server set), send Last-Event-ID with
 // the id of the last event it got so the server resumes after it, and, once the page closes it, the server must be
 // told that the client went. Every wait is bounded; the last line is "N passed, M failed", exit status 1 on failure.
-import { spawn } from 'node:child_process';
-import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, CheckRun, STARTUP_MS, expect } from './check_run.mjs';
+import { CHROMIUM_ARGS, CheckRun, STARTUP_MS, expect, runChecks, startServer } from './check_run.mjs';
 
 const WATCHDOG_MS = 90_000;
 
@@ -26,24 +24,6 @@ if (!opts.server) {
 const checks = new CheckRun();
 const check = checks.check.bind(checks);
 
-// Starts the server and reads its port ("port N", "ready").
-function startServer() {
-  const child = spawn(opts.server, [], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = new Promise((resolve, reject) => {
-    let found = 0;
-    const timer = setTimeout(() => reject(new Error('server: no ready line')), STARTUP_MS);
-    readline.createInterface({ input: child.stdout }).on('line', (line) => {
-      const [name, value] = line.split(' ');
-      if (name === 'port') found = Number(value);
-      if (name === 'ready') {
-        clearTimeout(timer);
-        resolve(found);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { child, port };
-}
 
 async function serverLog(page) {
   return page.evaluate(async () => (await fetch('/log')).json());
@@ -61,10 +41,10 @@ async function waitForLog(page, ready, boundMs = 10_000) {
 }
 
 async function main() {
-  const server = startServer();
+  const server = startServer(opts.server);
   let browser;
   try {
-    const port = await server.port;
+    const { port } = await server.ready;
     browser = await chromium.launch({ executablePath: opts.chromium, args: CHROMIUM_ARGS, timeout: STARTUP_MS });
     const page = await (await browser.newContext()).newPage();
     await page.goto(`http://127.0.0.1:${port}/`);
@@ -115,10 +95,4 @@ async function main() {
   }
 }
 
-const watchdog = setTimeout(() => {
-  console.log(`FAIL the whole run took more than ${WATCHDOG_MS} ms`);
-  process.exit(1);
-}, WATCHDOG_MS);
-await main();
-clearTimeout(watchdog);
-process.exit(checks.finish());
+await runChecks(checks, WATCHDOG_MS, main);

@@ -11,7 +11,7 @@ import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, CheckRun, STARTUP_MS, expect } from './check_run.mjs';
+import { CHROMIUM_ARGS, CheckRun, STARTUP_MS, expect, runChecks } from './check_run.mjs';
 
 const WAIT_MS = 15_000;
 const WATCHDOG_MS = 120_000;
@@ -114,10 +114,4 @@ async function main() {
   }
 }
 
-const watchdog = setTimeout(() => {
-  console.log(`FAIL the whole run took more than ${WATCHDOG_MS} ms`);
-  process.exit(1);
-}, WATCHDOG_MS);
-await main();
-clearTimeout(watchdog);
-process.exitCode = checks.finish();
+await runChecks(checks, WATCHDOG_MS, main);
