@@ -77,8 +77,7 @@ struct Args {
 
 // "--port N" (0 picks a free port) and "--dir PATH"; false when the command line is wrong.
 bool parse_args(int argc, char** argv, Args& a) {
-    for (int i = 1; i < argc; ++i) {
-        if (i + 1 == argc) return false;
+    for (int i = 1; i + 1 < argc; i += 2) {
         std::string_view v = argv[i + 1];
         if (std::strcmp(argv[i], "--port") == 0) {
             auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), a.port);
@@ -88,9 +87,8 @@ bool parse_args(int argc, char** argv, Args& a) {
         } else {
             return false;
         }
-        ++i;
     }
-    return true;
+    return argc % 2 == 1;  // flags come in pairs
 }
 
 }  // namespace
