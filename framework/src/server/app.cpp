@@ -68,11 +68,13 @@ int ServerHost::make_listener(const ListenOptions& o, std::unique_ptr<Listener>&
 }
 
 int ServerHost::listen(const ListenOptions& o, Listener::Handoff handoff) {
+    const std::size_t certificates_before = certificates_.size();
     std::unique_ptr<Listener> l;
     if (int rc = make_listener(o, l); rc != 0) return rc;
     l->set_handoff(std::move(handoff));
     int rc = l->listen(o.host, o.port, o.backlog, o.reuse_port);
     if (rc == 0) listeners_.push_back(std::move(l));
+    else certificates_.resize(certificates_before);  // a listener that never listened has nothing to reload
     return rc;
 }
 
