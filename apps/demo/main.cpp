@@ -138,15 +138,16 @@ int main(int argc, char** argv) {
         app.post("/api/echo", duplex::body::json({.limit = 1 << 20}),
                  [](duplex::Request& req, duplex::Response& res) { res.json(req.json()); });
         app.get("/api/stats", [&](duplex::Request&, duplex::Response& res) { stats(w, counters, res); });
-        // Metrics of every server on every thread, summed: what Prometheus scrapes, the same as JSON, and the
-        // dashboard's feed.
-        app.get("/metrics", w.metrics_endpoint());
-        app.get("/metrics.json", w.metrics_endpoint(duplex::MetricsFormat::json));
-        demo::serve_metrics_feed(w, app, opt.static_dir);
         // Compression for the page's files (br, gzip or deflate, kept coded in the file cache); after the API
         // routes, whose answers are a few bytes, so they never meet it.
         app.use(duplex::compression());
         app.use(duplex::serve_static(opt.static_dir));
+        // Metrics of every server on every thread, summed: what Prometheus scrapes, the same as JSON, and the
+        // dashboard's feed. After the page's files: a scrape a few times a minute may pay the static lookup, the
+        // page's requests then never pay for these routes.
+        app.get("/metrics", w.metrics_endpoint());
+        app.get("/metrics.json", w.metrics_endpoint(duplex::MetricsFormat::json));
+        demo::serve_metrics_feed(w, app, opt.static_dir);
         // API errors (invalid JSON, body too large, ...) as JSON, as the contract says.
         app.use_error("/api", [](const duplex::Error& e, duplex::Request&, duplex::Response& res, duplex::Next) {
             res.status(e.status()).json({{"error", e.status() >= 500 ? "Internal Server Error" : e.message()}});
