@@ -1,6 +1,6 @@
 // The epoll engine every mode drives: opens WebSocket client connections (optionally from many 127.0.0.x source
-// addresses; over TLS for wss://), performs the handshake, reassembles server messages and hands them to a Handler, answers pings, and
-// queues masked frames that it flushes once per loop turn (one send() per connection per turn).
+// addresses; over TLS 1.3 for wss://), performs the handshake, reassembles server messages and hands them to a Handler,
+// answers pings, and queues masked frames that it flushes once per loop turn (one send() per connection per turn).
 //
 // Lifetime: one per run, created by a mode and destroyed before the mode returns; it closes every socket it still owns.
 // Thread: the program's only thread. Handler callbacks run inside run_until(); a Conn reference is valid only during

@@ -68,7 +68,9 @@ TlsClient::Step TlsClient::handshake(ssl_st* ssl) {
     return Step::failed;
 }
 
-ssize_t TlsClient::read(ssl_st* ssl, char* data, std::size_t size) { return io_result(ssl, SSL_read(ssl, data, clamp(size))); }
+ssize_t TlsClient::read(ssl_st* ssl, char* data, std::size_t size) {
+    return io_result(ssl, SSL_read(ssl, data, clamp(size)));
+}
 
 ssize_t TlsClient::write(ssl_st* ssl, const char* data, std::size_t size) {
     return io_result(ssl, SSL_write(ssl, data, clamp(size)));
