@@ -44,11 +44,14 @@ ClientLoop::ClientLoop(Target target, Handler& handler, unsigned source_addresse
       read_buffer_(read_buffer_size), now_(Clock::now()) {
     epoll_fd_ = epoll_create1(EPOLL_CLOEXEC);
     if (epoll_fd_ < 0) throw std::runtime_error("epoll_create1 failed");
+    if (target_.tls) tls_ = std::make_unique<TlsClient>();
 }
 
 ClientLoop::~ClientLoop() {
-    for (auto& slot : slots_)
+    for (auto& slot : slots_) {
+        if (slot->ssl) TlsClient::release(slot->ssl);
         if (slot->fd >= 0) ::close(slot->fd);
+    }
     ::close(epoll_fd_);
 }
 
@@ -97,7 +100,8 @@ void ClientLoop::open_one() {
     }
     Conn& conn = *slots_[id];
     conn.fd = fd;
-    conn.state = rc == 0 ? ConnState::handshaking : ConnState::connecting;
+    // TLS starts from the connect completion event (the socket is writable at once when connect() already succeeded).
+    conn.state = rc == 0 && !tls_ ? ConnState::handshaking : ConnState::connecting;
     conn.fragmented = false;
     conn.in.clear();
     conn.message.clear();
@@ -169,8 +173,16 @@ void ClientLoop::handle_event(Conn& conn, std::uint32_t events) {
             close_conn(conn, CloseKind::failed);
             return;
         }
+        if (tls_) {
+            start_tls(conn);
+            return;
+        }
         conn.state = ConnState::handshaking;
         flush(conn);
+        return;
+    }
+    if (conn.state == ConnState::tls_handshaking) {
+        continue_tls(conn);
         return;
     }
     const std::uint32_t generation = conn.generation;
@@ -178,16 +190,43 @@ void ClientLoop::handle_event(Conn& conn, std::uint32_t events) {
     if ((events & EPOLLOUT) && conn.generation == generation && conn.state != ConnState::free) flush(conn);
 }
 
-void ClientLoop::on_readable(Conn& conn) {
-    const ssize_t n = ::recv(conn.fd, read_buffer_.data(), read_buffer_.size(), 0);
-    if (n > 0) {
-        now_ = Clock::now();
-        feed(conn, std::string_view(read_buffer_.data(), static_cast<std::size_t>(n)));
+void ClientLoop::start_tls(Conn& conn) {
+    conn.ssl = tls_->attach(conn.fd);
+    if (!conn.ssl) {
+        close_conn(conn, CloseKind::failed);
         return;
     }
-    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
-    const bool opened = conn.state == ConnState::open || conn.state == ConnState::closing;
-    close_conn(conn, opened ? CloseKind::remote : CloseKind::failed);
+    conn.state = ConnState::tls_handshaking;
+    continue_tls(conn);
+}
+
+void ClientLoop::continue_tls(Conn& conn) {
+    switch (TlsClient::handshake(conn.ssl)) {
+    case TlsClient::Step::wait_read: set_want_write(conn, false); return;
+    case TlsClient::Step::wait_write: set_want_write(conn, true); return;
+    case TlsClient::Step::failed: close_conn(conn, CloseKind::failed); return;
+    case TlsClient::Step::done: break;
+    }
+    conn.state = ConnState::handshaking;
+    flush(conn);  // the upgrade request, queued when the connection was opened
+}
+
+void ClientLoop::on_readable(Conn& conn) {
+    // Plaintext: one recv. TLS: one record at least, and on while read-ahead left whole records in OpenSSL's buffer.
+    const std::uint32_t generation = conn.generation;
+    do {
+        const ssize_t n = conn.ssl ? TlsClient::read(conn.ssl, read_buffer_.data(), read_buffer_.size())
+                                   : ::recv(conn.fd, read_buffer_.data(), read_buffer_.size(), 0);
+        if (n > 0) {
+            now_ = Clock::now();
+            feed(conn, std::string_view(read_buffer_.data(), static_cast<std::size_t>(n)));
+            continue;
+        }
+        if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+        const bool opened = conn.state == ConnState::open || conn.state == ConnState::closing;
+        close_conn(conn, opened ? CloseKind::remote : CloseKind::failed);
+        return;
+    } while (conn.ssl && conn.generation == generation && TlsClient::has_pending(conn.ssl));
 }
 
 void ClientLoop::feed(Conn& conn, std::string_view data) {
@@ -289,10 +328,12 @@ void ClientLoop::mark_dirty(Conn& conn) {
 }
 
 void ClientLoop::flush(Conn& conn) {
-    if (conn.state == ConnState::connecting) return;  // the connect completion event flushes
+    // The connect completion event, or the end of the TLS handshake, flushes.
+    if (conn.state == ConnState::connecting || conn.state == ConnState::tls_handshaking) return;
     while (conn.out_sent < conn.out.size()) {
-        const ssize_t n = ::send(conn.fd, conn.out.data() + conn.out_sent, conn.out.size() - conn.out_sent,
-                                 MSG_NOSIGNAL);
+        const char* data = conn.out.data() + conn.out_sent;
+        const std::size_t size = conn.out.size() - conn.out_sent;
+        const ssize_t n = conn.ssl ? TlsClient::write(conn.ssl, data, size) : ::send(conn.fd, data, size, MSG_NOSIGNAL);
         if (n > 0) {
             conn.out_sent += static_cast<std::size_t>(n);
             continue;
@@ -321,9 +362,15 @@ void ClientLoop::set_want_write(Conn& conn, bool on) {
 }
 
 void ClientLoop::close_conn(Conn& conn, CloseKind kind) {
-    if (conn.state == ConnState::connecting || conn.state == ConnState::handshaking) --pending_;
+    if (conn.state == ConnState::connecting || conn.state == ConnState::tls_handshaking ||
+        conn.state == ConnState::handshaking)
+        --pending_;
     if (kind == CloseKind::failed) ++failed_;
     --live_;
+    if (conn.ssl) {
+        TlsClient::release(conn.ssl);  // no close_notify: the WebSocket close handshake already ended the session
+        conn.ssl = nullptr;
+    }
     ::close(conn.fd);  // also removes it from the epoll set
     conn.fd = -1;
     conn.state = ConnState::free;

@@ -1,6 +1,6 @@
 // The epoll engine every mode drives: opens WebSocket client connections (optionally from many 127.0.0.x source
-// addresses), performs the handshake, reassembles server messages and hands them to a Handler, answers pings, and
-// queues masked frames that it flushes once per loop turn (one send() per connection per turn).
+// addresses; over TLS 1.3 for wss://), performs the handshake, reassembles server messages and hands them to a Handler,
+// answers pings, and queues masked frames that it flushes once per loop turn (one send() per connection per turn).
 //
 // Lifetime: one per run, created by a mode and destroyed before the mode returns; it closes every socket it still owns.
 // Thread: the program's only thread. Handler callbacks run inside run_until(); a Conn reference is valid only during
@@ -8,6 +8,7 @@
 #pragma once
 
 #include "handshake.h"
+#include "tls_client.h"
 
 #include <netinet/in.h>
 
@@ -28,9 +29,11 @@ struct Target {
     sockaddr_in address{};  // the server (always a 127.x.x.x address)
     std::string host;       // Host header value, "127.0.0.1:8080"
     std::string path;       // request target, "/echo"
+    bool tls = false;       // wss://: a TLS 1.3 handshake before the upgrade
 };
 
-enum class ConnState : std::uint8_t { free, connecting, handshaking, open, closing };
+// tls_handshaking only on wss:// runs, between connecting and handshaking (the WebSocket upgrade).
+enum class ConnState : std::uint8_t { free, connecting, tls_handshaking, handshaking, open, closing };
 
 // Why a connection ended: clean = closing handshake completed after our close frame; remote = the server closed
 // first (close frame or EOF); failed = connect, handshake, protocol or socket error.
@@ -45,6 +48,7 @@ struct Conn {
     bool fragmented = false;  // a message's continuation frames are pending
     std::uint8_t message_opcode = 0;
     int fd = -1;
+    ssl_st* ssl = nullptr;  // wss:// only: the connection's TLS state, freed when it closes
     HandshakeKeys keys;
     std::string in;       // bytes of an incomplete handshake answer or frame
     std::string message;  // fragments of an unfinished message
@@ -96,6 +100,8 @@ public:
 private:
     void open_one();
     void handle_event(Conn& conn, std::uint32_t events);
+    void start_tls(Conn& conn);
+    void continue_tls(Conn& conn);
     void on_readable(Conn& conn);
     void feed(Conn& conn, std::string_view data);
     bool become_open(Conn& conn);
@@ -114,6 +120,7 @@ private:
     unsigned source_addresses_;
     std::uint64_t max_payload_;
     int epoll_fd_ = -1;
+    std::unique_ptr<TlsClient> tls_;  // wss:// runs only
     std::vector<std::unique_ptr<Conn>> slots_;
     std::vector<std::uint32_t> free_slots_;
     std::vector<std::uint32_t> released_slots_;  // freed this turn; reusable from the next one

@@ -15,14 +15,15 @@ bool parse_number(std::string_view text, T& out) {
     return ec == std::errc() && end == text.data() + text.size();
 }
 
-// Accepts ws://A.B.C.D:PORT/path with A.B.C.D inside 127.0.0.0/8: this tool never loads anything but this machine.
+// Accepts ws:// or wss://A.B.C.D:PORT/path with A.B.C.D inside 127.0.0.0/8: this tool never loads anything but this
+// machine.
 bool parse_url(std::string_view url, Target& target, std::string& error) {
-    constexpr std::string_view scheme = "ws://";
-    if (!url.starts_with(scheme)) {
-        error = "the url must start with ws://";
+    target.tls = url.starts_with("wss://");
+    if (!target.tls && !url.starts_with("ws://")) {
+        error = "the url must start with ws:// or wss://";
         return false;
     }
-    url.remove_prefix(scheme.size());
+    url.remove_prefix(target.tls ? 6 : 5);
     const std::size_t slash = url.find('/');
     const std::string_view authority = url.substr(0, slash);
     target.path = slash == std::string_view::npos ? "/" : std::string(url.substr(slash));
@@ -48,7 +49,7 @@ bool parse_url(std::string_view url, Target& target, std::string& error) {
 }  // namespace
 
 const char* usage() {
-    return "usage: loadgen MODE --url ws://127.0.0.1:PORT/PATH [options]\n"
+    return "usage: loadgen MODE --url ws[s]://127.0.0.1:PORT/PATH [options]\n"
            "modes:\n"
            "  echo     C connections in closed loop, K binary messages of S bytes in flight each: msgs/s, MB/s, p50/p99\n"
            "  idle     open C connections, report (with server memory), then hold them for D s or until a signal\n"

@@ -13,7 +13,7 @@ namespace loadgen {
 
 struct Options {
     std::string mode;                  // echo, idle, connect or fanout
-    Target target;                     // from --url ws://127.x.x.x:PORT/path
+    Target target;                     // from --url ws://127.x.x.x:PORT/path (or wss:// for TLS 1.3)
     std::size_t connections = 100;     // -c: connections (echo, idle), concurrent attempts (connect), subscribers (fanout)
     std::size_t size = 32;             // -s: payload bytes (echo, fanout)
     std::size_t inflight = 1;          // -k: messages in flight per connection (echo)

@@ -2,7 +2,9 @@
 // the demo's flags and ready lines. Written the way an express user would, without tuning.
 'use strict';
 
+const fs = require('fs');
 const http = require('http');
+const https = require('https');
 const compression = require('compression');
 const express = require('express');
 const { WebSocketServer, WebSocket } = require('ws');
@@ -37,10 +39,13 @@ app.use(express.static(options.staticDir));
 app.use((req, res) => res.status(404).json({ error: 'not found' }));
 app.use((err, req, res, next) => res.status(err.status || 500).json({ error: err.message }));
 
-const httpServer = http.createServer(app);
+// --tls-cert/--tls-key: both ports over node's https (https and wss), the way an express user adds TLS.
+const tls = options.tlsCert ? { cert: fs.readFileSync(options.tlsCert), key: fs.readFileSync(options.tlsKey) } : null;
+const createServer = (handler) => (tls ? https.createServer(tls, handler) : http.createServer(handler));
+const httpServer = createServer(app);
 
 // The WebSocket port: /echo echoes, /ws greets with "world" and broadcasts text to every /ws client.
-const wsHttpServer = http.createServer((req, res) => {
+const wsHttpServer = createServer((req, res) => {
   res.writeHead(426, { 'Content-Type': 'text/plain', Upgrade: 'websocket', Connection: 'Upgrade' });
   res.end('Upgrade Required');
 });

@@ -1,5 +1,6 @@
 // uWebSockets (through its Node binding, @trufflesuite/uws-js-unofficial) as a benchmark peer: the hello route,
-// static files, /echo and /ws with publish, with the demo's flags and ready lines.
+// static files, /echo and /ws with publish, with the demo's flags and ready lines; with --tls-cert/--tls-key both
+// ports are uWS's SSLApp (https and wss).
 // uWS has no static file module: files are read once at startup and served from memory with ETag/Last-Modified
 // and 304 (no Range), which is how uWS applications usually serve small static sets.
 'use strict';
@@ -47,7 +48,10 @@ function loadFiles(root) {
 const files = loadFiles(options.staticDir);
 const log = options.quiet ? () => {} : (method, url, status) => console.log(`${method} ${url} ${status}`);
 
-const httpApp = uWS.App();
+const makeApp = () => (options.tlsCert
+  ? uWS.SSLApp({ cert_file_name: options.tlsCert, key_file_name: options.tlsKey })
+  : uWS.App());
+const httpApp = makeApp();
 httpApp.get('/api/hello/:name', (res, req) => {
   stats.http_requests++;
   let name;
@@ -87,7 +91,7 @@ httpApp.any('/*', (res) => {
   res.writeStatus('404 Not Found').writeHeader('Content-Type', 'application/json').end('{"error":"not found"}');
 });
 
-const wsApp = uWS.App();
+const wsApp = makeApp();
 const wsLimits = { maxPayloadLength: 16 * 1024 * 1024, maxBackpressure: 1024 * 1024 };
 const opened = () => stats.ws_connections++;
 const closed = () => stats.ws_connections--;

@@ -10,6 +10,7 @@ const processes = require('./processes');
 const procstat = require('./procstat');
 const servers = require('./servers');
 const workloads = require('./workloads');
+const tlsWorkloads = require('./tls_workloads');
 const { summarize } = require('./stats');
 const { judge } = require('./targets');
 const report = require('./report');
@@ -100,7 +101,8 @@ async function main() {
   const chosenWorkloads = workloads.list.filter((w) => !o.only || o.only.includes(w.id));
   const meta = describeMachine(o);
   const statics = makeStaticDir();
-  const cleanup = () => fs.rmSync(statics.dir, { recursive: true, force: true });
+  const certs = chosenWorkloads.some((w) => w.tls) ? tlsWorkloads.makeCerts(o.repo) : null;
+  const cleanup = () => { fs.rmSync(statics.dir, { recursive: true, force: true }); tlsWorkloads.removeCerts(certs); };
   process.on('SIGINT', () => { processes.killAll(); cleanup(); process.exit(130); });
   process.on('SIGTERM', () => { processes.killAll(); cleanup(); process.exit(143); });
 
@@ -122,7 +124,8 @@ async function main() {
     const record = { workload: step.workload.id, server: step.server.id, rep: step.rep };
     let running = null;
     try {
-      running = await servers.launch(step.server, { staticDir: statics.dir, cpu: o.serverCpus });
+      running = await servers.launch(step.server, { staticDir: statics.dir, cpu: o.serverCpus,
+        tls: step.workload.tls ? certs : null });
       Object.assign(record, await workloads.measure(step.workload, running, ctx), { ok: true });
     } catch (e) {
       Object.assign(record, { ok: false, error: e.message });
@@ -149,7 +152,7 @@ async function main() {
   meta.loadEnd = procstat.loadAverage();
 
   const summaries = summarize(samples);
-  const targets = judge(summaries, servers.labels);
+  const targets = [...judge(summaries, servers.labels), ...tlsWorkloads.judge(summaries, servers.labels)];
   fs.mkdirSync(o.out, { recursive: true });
   const drawn = plots.draw({ outDir: o.out, workloads: chosenWorkloads, servers: chosen, summaries });
   fs.writeFileSync(path.join(o.out, 'latest.json'), JSON.stringify({ meta, skipped, samples }, null, 1) + '\n');

@@ -3,6 +3,7 @@
 
 const { saturated } = require('./targets');
 const { stopGraceMs } = require('./processes');
+const tlsWorkloads = require('./tls_workloads');
 
 function num(x, digits) {
   if (!Number.isFinite(x)) return '–';
@@ -74,6 +75,8 @@ function render({ meta, workloads, servers, skipped, samples, summaries, targets
       })));
     out.push('');
   }
+
+  out.push(...tlsWorkloads.section({ summaries, servers, workloads, num, table }));
 
   out.push('## Plots', '');
   for (const p of plots) out.push(`![${p.title}](${p.file})`);

@@ -25,7 +25,7 @@ function definitions(paths) {
     {
       id: 'uws', label: labels.uws, command: process.execPath, args: [path.join(bench, 'peers', 'uws.js')],
       workloads: ['http_hello', 'http_index', 'http_1mib', 'ws_echo_32', 'ws_echo_16k', 'ws_idle_10k', 'ws_connect',
-        'ws_fanout_1k'],
+        'ws_fanout_1k', 'https_hello', 'wss_echo_32', 'wss_connect', 'wss_idle_10k'],
     },
     {
       id: 'raw', label: labels.raw, command: paths.raw, args: [],
@@ -66,17 +66,19 @@ function supports(server, workload) {
   return server.workloads === 'all' || server.workloads.includes(workload);
 }
 
-// Starts the server on fresh ports and resolves once both ready lines are out.
-async function launch(server, { staticDir, cpu }) {
+// Starts the server on fresh ports and resolves once both ready lines are out. tls ({ cert, key }): both ports speak
+// TLS (the demo's --tls-cert/--tls-key) and the ready lines say https:// and wss://.
+async function launch(server, { staticDir, cpu, tls = null }) {
   const httpPort = await processes.freePort();
   const wsPort = await processes.freePort();
   const args = [...server.args, '--host', '127.0.0.1', '--http-port', String(httpPort), '--ws-port', String(wsPort),
-    '--static', staticDir, '--quiet'];
+    '--static', staticDir, '--quiet', ...(tls ? ['--tls-cert', tls.cert, '--tls-key', tls.key] : [])];
   const child = processes.start(server.command, args, { cpu });
+  const s = tls ? 's' : '';
   try {
     await processes.waitForOutput(child, [
-      `HTTP listening on http://127.0.0.1:${httpPort}`,
-      `WebSocket listening on ws://127.0.0.1:${wsPort}`,
+      `HTTP listening on http${s}://127.0.0.1:${httpPort}`,
+      `WebSocket listening on ws${s}://127.0.0.1:${wsPort}`,
     ], 15000);
   } catch (e) {
     await processes.stop(child, 1000);

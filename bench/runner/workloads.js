@@ -4,9 +4,11 @@
 'use strict';
 
 const http = require('http');
+const https = require('https');
 const zlib = require('zlib');
 const procstat = require('./procstat');
 const processes = require('./processes');
+const tlsWorkloads = require('./tls_workloads');
 
 const list = [
   { id: 'http_hello', title: 'GET /api/hello/bench (JSON)', tool: 'wrk', path: '/api/hello/bench', connections: 100,
@@ -37,11 +39,15 @@ const list = [
   { id: 'ws_fanout_1k', title: 'WS fan-out to 1,000 subscribers', tool: 'loadgen', path: '/ws', unit: 'deliveries/s',
     args: ['fanout', '-c', '1000', '-s', '32', '--window', '32'] },
 ];
+list.push(...tlsWorkloads.twins(list));  // https_hello, wss_echo_32, wss_connect, wss_idle_10k (tls: true)
 
 // GET once through Node's client and check the body: a server answering the wrong thing fast must not score.
-function probe(port, urlPath, headers = {}) {
+// tls: over https (the run's own certificate, not verified).
+function probe(port, urlPath, headers = {}, tls = false) {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: urlPath, headers, agent: false, timeout: 5000 }, (res) => {
+    const get = tls ? https.get : http.get;
+    const req = get({ host: '127.0.0.1', port, path: urlPath, headers, agent: false, timeout: 5000,
+      rejectUnauthorized: false }, (res) => {
       const chunks = [];
       res.on('data', (c) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode, body: Buffer.concat(chunks), headers: res.headers,
@@ -91,12 +97,12 @@ async function sessionHeaders(port, workload) {
 
 async function runWrk(workload, server, ctx) {
   const port = server.httpPort;
-  const answer = await probe(port, workload.path, workload.headers);
+  const answer = await probe(port, workload.path, workload.headers, workload.tls);
   if (answer.status !== 200 || !workload.check(answer.body, ctx, answer)) {
     throw new Error(`GET ${workload.path} answered ${answer.status} with an unexpected body`);
   }
   const headers = workload.session ? await sessionHeaders(port, workload) : [];
-  const url = `http://127.0.0.1:${port}${workload.path}`;
+  const url = `${workload.tls ? 'https' : 'http'}://127.0.0.1:${port}${workload.path}`;
   const headerArgs = Object.entries(workload.headers || {}).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
   const wrk = (seconds, extra) => processes.run('wrk', ['-t1', `-c${workload.connections}`, `-d${seconds}s`,
     ...headerArgs, ...headers, ...extra, url],
@@ -120,7 +126,7 @@ async function runWrk(workload, server, ctx) {
 }
 
 async function runLoadgen(workload, server, ctx) {
-  const url = `ws://127.0.0.1:${server.wsPort}${workload.path}`;
+  const url = `${workload.tls ? 'wss' : 'ws'}://127.0.0.1:${server.wsPort}${workload.path}`;
   const args = [...workload.args, '--url', url, '--server-pid', String(server.pid)];
   if (workload.tool !== 'idle') args.push('-d', String(ctx.duration), '-w', String(ctx.warmup));
   const result = await processes.run(ctx.paths.loadgen, args,
