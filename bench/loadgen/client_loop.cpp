@@ -212,24 +212,42 @@ void ClientLoop::continue_tls(Conn& conn) {
 }
 
 void ClientLoop::on_readable(Conn& conn) {
-    // Plaintext: one recv. TLS: one record at least, and on while read-ahead left whole records in OpenSSL's buffer.
-    const std::uint32_t generation = conn.generation;
-    do {
-        const ssize_t n = conn.ssl ? TlsClient::read(conn.ssl, read_buffer_.data(), read_buffer_.size())
-                                   : ::recv(conn.fd, read_buffer_.data(), read_buffer_.size(), 0);
-        if (n > 0) {
-            now_ = Clock::now();
-            feed(conn, std::string_view(read_buffer_.data(), static_cast<std::size_t>(n)));
-            continue;
-        }
-        if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
-        const bool opened = conn.state == ConnState::open || conn.state == ConnState::closing;
-        close_conn(conn, opened ? CloseKind::remote : CloseKind::failed);
+    if (conn.ssl) {
+        read_tls(conn);
         return;
-    } while (conn.ssl && conn.generation == generation && TlsClient::has_pending(conn.ssl));
+    }
+    const ssize_t n = ::recv(conn.fd, read_buffer_.data(), read_buffer_.size(), 0);
+    if (n > 0) {
+        now_ = Clock::now();
+        feed(conn, std::string_view(read_buffer_.data(), static_cast<std::size_t>(n)));
+        return;
+    }
+    if (n < 0 && (errno == EAGAIN || errno == EINTR)) return;
+    close_broken(conn);
 }
 
-void ClientLoop::feed(Conn& conn, std::string_view data) {
+void ClientLoop::read_tls(Conn& conn) {
+    // One record at least, and on while read-ahead left whole records in OpenSSL's buffer: epoll will not report them.
+    const std::uint32_t generation = conn.generation;
+    do {
+        const ssize_t n = TlsClient::read(conn.ssl, read_buffer_.data(), read_buffer_.size());
+        if (n <= 0) {
+            if (n < 0 && errno == EAGAIN) return;
+            close_broken(conn);
+            return;
+        }
+        now_ = Clock::now();
+        feed(conn, std::string_view(read_buffer_.data(), static_cast<std::size_t>(n)));
+    } while (conn.generation == generation && conn.ssl && TlsClient::has_pending(conn.ssl));
+}
+
+void ClientLoop::close_broken(Conn& conn) {
+    const bool opened = conn.state == ConnState::open || conn.state == ConnState::closing;
+    close_conn(conn, opened ? CloseKind::remote : CloseKind::failed);
+}
+
+// Inlined into both read paths: with two callers GCC would otherwise call it out of line from the plaintext one too.
+[[gnu::always_inline]] inline void ClientLoop::feed(Conn& conn, std::string_view data) {
     if (conn.state == ConnState::handshaking) {
         conn.in.append(data);
         std::size_t head = 0;
@@ -343,8 +361,7 @@ void ClientLoop::flush(Conn& conn) {
             set_want_write(conn, true);
             return;
         }
-        const bool opened = conn.state == ConnState::open || conn.state == ConnState::closing;
-        close_conn(conn, opened ? CloseKind::remote : CloseKind::failed);
+        close_broken(conn);
         return;
     }
     conn.out.clear();

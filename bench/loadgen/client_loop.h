@@ -103,6 +103,8 @@ private:
     void start_tls(Conn& conn);
     void continue_tls(Conn& conn);
     void on_readable(Conn& conn);
+    void read_tls(Conn& conn);
+    void close_broken(Conn& conn);  // after a read or write error: remote once open, failed before
     void feed(Conn& conn, std::string_view data);
     bool become_open(Conn& conn);
     std::size_t consume_frames(Conn& conn, std::string_view data);
