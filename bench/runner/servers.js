@@ -35,7 +35,7 @@ function definitions(paths) {
     {
       // socket.io with @socket.io/redis-adapter: the peer of redis_fanout only (redis_workloads.js).
       id: 'socketio_redis', label: labels.socketio_redis, command: process.execPath,
-      args: [path.join(bench, 'peers', 'socketio_redis.js')], workloads: ['redis_fanout'],
+      args: [path.join(bench, 'peers', 'socketio_redis.js')], workloads: ['redis_fanout', 'redis_fanout_w1'],
     },
   ];
 }
