@@ -79,6 +79,8 @@ public:
     // Makes `total` connection attempts over time, at most `max_pending` of them connecting or handshaking at once.
     void open_gradually(std::size_t total, std::size_t max_pending);
     void stop_opening() { remaining_opens_ = 0; }
+    // Connections opened from now on go to this server (those already open stay where they are).
+    void set_target(Target target) { target_ = std::move(target); }
 
     // Queues one masked frame; it is written at the end of the current loop turn.
     void send(Conn& conn, std::uint8_t opcode, std::string_view payload);

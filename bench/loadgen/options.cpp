@@ -54,9 +54,11 @@ const char* usage() {
            "  echo     C connections in closed loop, K binary messages of S bytes in flight each: msgs/s, MB/s, p50/p99\n"
            "  idle     open C connections, report (with server memory), then hold them for D s or until a signal\n"
            "  connect  C concurrent connect + handshake + close cycles: connections/s\n"
-           "  fanout   C subscribers and one publisher on a broadcast path: delivered msgs/s\n"
+           "  fanout   C subscribers and one publisher on a broadcast path: delivered msgs/s, publish-to-delivery\n"
+           "           p50/p99 (--publish-url: the publisher on another server; --protocol socketio: socket.io's)\n"
            "options:\n"
            "  -c N  -s BYTES  -k N  -d SECONDS  -w SECONDS  -m MESSAGES  --window N  --sources N\n"
+           "  --publish-url ws://127.0.0.1:PORT/PATH  --protocol ws|socketio\n"
            "  --settle SECONDS  --prewarm N  --setup-timeout SECONDS  --max-pending N  --server-pid PID\n";
 }
 
@@ -80,6 +82,11 @@ bool parse_options(int argc, char** argv, Options& options, std::string& error) 
         const std::string_view value = argv[++i];
         bool ok = true;
         if (flag == "--url") ok = have_url = parse_url(value, options.target, error);
+        else if (flag == "--publish-url") ok = options.separate_publisher = parse_url(value, options.publish_target, error);
+        else if (flag == "--protocol") {
+            options.protocol = value;
+            ok = value == "ws" || value == "socketio";
+        }
         else if (flag == "-c") ok = parse_number(value, options.connections);
         else if (flag == "-s") ok = parse_number(value, options.size);
         else if (flag == "-k") ok = parse_number(value, options.inflight);
@@ -107,7 +114,7 @@ bool parse_options(int argc, char** argv, Options& options, std::string& error) 
         error = "-c, -k, --window and --max-pending must be positive";
     else if (options.sources > 250) error = "--sources is at most 250";
     else if (options.mode == "echo" && options.size < 1) error = "echo needs -s of at least 1";
-    else if (options.mode == "fanout" && options.size < 16) error = "fanout needs -s of at least 16";
+    else if (options.mode == "fanout" && options.size < 28) error = "fanout needs -s of at least 28";
     return error.empty();
 }
 

@@ -27,6 +27,9 @@ struct Options {
     double setup_timeout = 60.0;       // --setup-timeout: seconds allowed for opening the connections
     std::size_t max_pending = 256;     // --max-pending: handshakes in flight while opening
     int server_pid = 0;                // --server-pid: read its CPU time (and memory for idle) from /proc
+    Target publish_target;             // --publish-url: fanout's publisher connects there (another process)
+    bool separate_publisher = false;   // --publish-url was given
+    std::string protocol = "ws";       // --protocol: fanout over plain WebSocket (ws) or socket.io (socketio)
 };
 
 // Fills options from argv; on failure returns false and sets error.

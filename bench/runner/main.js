@@ -124,7 +124,8 @@ async function main() {
     const record = { workload: step.workload.id, server: step.server.id, rep: step.rep };
     let running = null;
     try {
-      running = await servers.launch(step.server, { staticDir: statics.dir, cpu: o.serverCpus,
+      // A workload with processes of its own (redis_fanout: Redis and a second server) launches them itself.
+      running = await (step.workload.launch || servers.launch)(step.server, { staticDir: statics.dir, cpu: o.serverCpus,
         tls: step.workload.tls ? certs : null });
       Object.assign(record, await workloads.measure(step.workload, running, ctx), { ok: true });
     } catch (e) {
@@ -139,6 +140,8 @@ async function main() {
       }
       const stopped = await processes.stop(running.child);
       record.shutdown = stopped.killed ? 'killed' : processes.describeExit(stopped);
+      const lost = running.stopCompanions && await running.stopCompanions();
+      if (lost) Object.assign(record, { ok: false, error: lost });
     }
     samples.push(record);
     const what = record.ok

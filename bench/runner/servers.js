@@ -8,7 +8,8 @@ const processes = require('./processes');
 const workloads = require('./workloads');
 
 const bench = path.join(__dirname, '..');
-const labels = { duplex: 'duplex', express_ws: 'express+ws', uws: 'uWebSockets.js', raw: 'raw epoll' };
+const labels = { duplex: 'duplex', express_ws: 'express+ws', uws: 'uWebSockets.js', raw: 'raw epoll',
+  socketio_redis: 'socket.io+redis' };
 
 // workloads: the ones the server implements. The raw ceiling has no broadcast; neither it nor the uWS peer codes
 // answers (http_index_gzip is duplex next to express + compression).
@@ -30,6 +31,11 @@ function definitions(paths) {
     {
       id: 'raw', label: labels.raw, command: paths.raw, args: [],
       workloads: ['http_hello', 'http_index', 'http_1mib', 'ws_echo_32', 'ws_echo_16k', 'ws_idle_10k', 'ws_connect'],
+    },
+    {
+      // socket.io with @socket.io/redis-adapter: the peer of redis_fanout only (redis_workloads.js).
+      id: 'socketio_redis', label: labels.socketio_redis, command: process.execPath,
+      args: [path.join(bench, 'peers', 'socketio_redis.js')], workloads: ['redis_fanout', 'redis_fanout_w1'],
     },
   ];
 }

@@ -5,6 +5,8 @@
 // throughput. Memory compares bytes per idle connection.
 'use strict';
 
+const { judge: redisJudge } = require('./redis_workloads');
+
 const saturated = 90;  // percent of one core
 
 const throughputWorkloads = ['http_hello', 'http_index', 'http_1mib', 'ws_echo_32', 'ws_echo_16k', 'ws_connect',
@@ -69,6 +71,7 @@ function judge(summaries, labels) {
     ? `${fmt(withSession.cpuUsPerOp)} vs ${fmt(plain.cpuUsPerOp)} us/op (${fmt(withSession.cpuUsPerOp / plain.cpuUsPerOp)}x)`
     : 'missing samples');
   }
+  results.push(...redisJudge(summaries, labels));  // issue 18: redis_fanout against socket.io's Redis adapter
   const m = get('ws_idle_10k', 'duplex');
   add('duplex memory per idle WS connection <= 512 B', m ? m.median <= 512 : null,
     m ? `${m.median.toFixed(0)} B` : 'missing samples');

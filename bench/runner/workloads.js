@@ -9,6 +9,7 @@ const zlib = require('zlib');
 const procstat = require('./procstat');
 const processes = require('./processes');
 const tlsWorkloads = require('./tls_workloads');
+const redisWorkloads = require('./redis_workloads');
 
 const list = [
   { id: 'http_hello', title: 'GET /api/hello/bench (JSON)', tool: 'wrk', path: '/api/hello/bench', connections: 100,
@@ -38,6 +39,7 @@ const list = [
     args: ['connect', '-c', '50', '--sources', '8'] },
   { id: 'ws_fanout_1k', title: 'WS fan-out to 1,000 subscribers', tool: 'loadgen', path: '/ws', unit: 'deliveries/s',
     args: ['fanout', '-c', '1000', '-s', '32', '--window', '32'] },
+  ...redisWorkloads.list,
 ];
 list.push(...tlsWorkloads.twins(list));  // https_hello, wss_echo_32, wss_connect, wss_idle_10k (tls: true)
 
@@ -126,8 +128,9 @@ async function runWrk(workload, server, ctx) {
 }
 
 async function runLoadgen(workload, server, ctx) {
-  const url = `${workload.tls ? 'wss' : 'ws'}://127.0.0.1:${server.wsPort}${workload.path}`;
-  const args = [...workload.args, '--url', url, '--server-pid', String(server.pid)];
+  // A server may reach the workload at a path of its own and need more arguments (redis_workloads.js).
+  const url = `${workload.tls ? 'wss' : 'ws'}://127.0.0.1:${server.wsPort}${server.path ?? workload.path}`;
+  const args = [...workload.args, ...(server.loadgenArgs || []), '--url', url, '--server-pid', String(server.pid)];
   if (workload.tool !== 'idle') args.push('-d', String(ctx.duration), '-w', String(ctx.warmup));
   const result = await processes.run(ctx.paths.loadgen, args,
     { cpu: ctx.loadCpu, timeoutMs: (ctx.duration + ctx.warmup + 90) * 1000 });

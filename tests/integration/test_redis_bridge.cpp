@@ -1,9 +1,11 @@
 // The Redis bridge (duplex/redis_bridge.h) against a real redis-server the tests start: three demo processes
 // sharing one /ws chat (every message to every client exactly once, in order per sender); Redis killed mid-stream
-// (local delivery goes on) and restarted (cross-process delivery back within 2 s); and the failures a user must
-// be told about through the state hook: a wrong password, nobody listening, a server speaking something else, a
-// connection dropped in the middle of a reply.
+// (local delivery goes on) and restarted (cross-process delivery back within 2 s); a flood of publishes while it is
+// down (dropped and counted, never queued: memory stays bounded); and the failures a user must be told about
+// through the state hook: a wrong password, nobody listening, a server speaking something else, a connection
+// dropped in the middle of a reply.
 #include "support/demo_process.h"
+#include "support/proc_stats.h"
 #include "support/raw_client.h"
 #include "support/redis_server.h"
 #include "support/server_thread.h"
@@ -130,6 +132,14 @@ private:
     std::thread thread_;
 };
 
+// Message i of a flood: every 8th between 1 KiB and 64 KiB, the others a few hundred bytes.
+std::size_t flood_size(std::size_t i) { return i % 8 == 0 ? 1024 + (i * 7919) % (63 * 1024 + 1) : 200 + (i * 31) % 800; }
+
+// Its first 8 bytes: i in decimal.
+void put_seq(char* out, std::size_t i) {
+    for (int k = 7; k >= 0; --k, i /= 10) out[k] = static_cast<char>('0' + i % 10);
+}
+
 }  // namespace
 
 TEST_SUITE("redis") {
@@ -217,6 +227,69 @@ TEST_CASE("redis bridge: Redis killed mid-stream, local delivery goes on; restar
     CHECK_MESSAGE(took <= 2s, std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms");
     // Nothing published while Redis was down arrived late.
     for (auto m = remote->read_message(300ms); m; m = remote->read_message(300ms)) CHECK(m->rfind("after ", 0) == 0);
+}
+
+TEST_CASE("redis bridge: a flood while Redis is down is dropped and counted, never queued: memory stays bounded, "
+          "every message reaches the local subscriber") {
+    RedisServer redis;
+    if (!redis.start()) DUPLEX_SKIP("redis-server is not installed");
+    BridgedServer s(redis.url());
+    REQUIRE(s.log.wait_for(duplex::RedisState::Connected, ""));
+    WsRawClient local(s.server.ws_port());
+    REQUIRE(local.open("/ws"));
+    redis.stop();
+    REQUIRE(s.log.wait_for(duplex::RedisState::Reconnecting, ""));  // publishes from now on find no connection
+
+    // Publishes messages [next, end) on the server's loop, about 1 MiB per turn, each turn read back whole by the
+    // local subscriber before the next: what the server holds for it stays small, so what grows is the bridge's.
+    std::string buffer(64 * 1024, 'x');
+    std::size_t next = 0, wrong = 0, missed = 0;
+    auto flood = [&](std::size_t end) {
+        while (next < end) {
+            const std::size_t first = next;
+            REQUIRE(s.server.run_on_loop([&] {
+                for (std::size_t bytes = 0; next < end && bytes < (1u << 20); ++next) {
+                    put_seq(buffer.data(), next);
+                    const std::string_view m(buffer.data(), flood_size(next));
+                    if (s.server.wss().publish("t", m) != 1) ++missed;
+                    bytes += m.size();
+                }
+            }));
+            char seq[8];
+            for (std::size_t i = first; i < next; ++i) {
+                auto m = local.read_message(10s);
+                REQUIRE_MESSAGE(m, "message " << i << " did not arrive");
+                put_seq(seq, i);
+                if (m->size() != flood_size(i) || m->compare(0, sizeof seq, seq, sizeof seq) != 0) ++wrong;
+            }
+        }
+    };
+    constexpr std::size_t kWarmup = 2000, kTotal = 42000;  // the flood: 40,000 messages, ~180 MiB
+    flood(kWarmup);  // every size once: the buffers the flood needs exist before the baseline
+    duplex::RedisBridgeStats before, after;
+    REQUIRE(s.server.run_on_loop([&] { before = s.bridge->stats(); }));
+    const long rss_before = static_cast<long>(trimmed_rss_kib());
+    reset_peak_rss();
+    const auto started = std::chrono::steady_clock::now();
+    flood(kTotal);
+    const auto took = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    const long peak = static_cast<long>(peak_rss_kib()), rss_after = static_cast<long>(trimmed_rss_kib());
+    REQUIRE(s.server.run_on_loop([&] { after = s.bridge->stats(); }));
+    std::size_t flood_bytes = 0;
+    for (std::size_t i = kWarmup; i < kTotal; ++i) flood_bytes += flood_size(i);
+    MESSAGE((kTotal - kWarmup) << " messages, " << flood_bytes / 1024 << " KiB in " << took.count() << " ms; RSS "
+            << rss_before << " KiB before, peak " << peak << ", after " << rss_after << "; dropped "
+            << (after.dropped - before.dropped));
+
+    CHECK(missed == 0);  // local delivery went on: every publish reached the subscriber, intact and in order
+    CHECK(wrong == 0);
+    CHECK(after.dropped - before.dropped == kTotal - kWarmup);  // every one counted for the other processes
+    CHECK(after.published == before.published);                 // and none handed to a connection
+    if (memory_figures_meaningful()) {
+        // Queued, the flood would hold ~180 MiB (or the 32 MiB max_unsent_bytes): it must not come near either.
+        CHECK_MESSAGE(peak - rss_before < 16 * 1024, "peak RSS grew by " << (peak - rss_before) << " KiB");
+        CHECK_MESSAGE(rss_after - rss_before < 8 * 1024, "RSS grew by " << (rss_after - rss_before) << " KiB");
+    }
 }
 
 TEST_CASE("redis bridge: failures are reported through the state hook, and local delivery never stops") {
