@@ -186,7 +186,35 @@ def redis_bus():
     write('redis_bus', 'envelope-binary', b'\x00\x01\x01\x02\x03\x04\x05\x06\x07\x08b\x00\xff')
 
 
+def tls_server():
+    # ClientHellos as Python's ssl module (OpenSSL) sends them; the last byte is the largest piece (0: whole).
+    import ssl
+
+    def hello(configure):
+        ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        configure(ctx)
+        incoming, outgoing = ssl.MemoryBIO(), ssl.MemoryBIO()
+        conn = ctx.wrap_bio(incoming, outgoing, server_hostname='localhost')
+        try:
+            conn.do_handshake()
+        except ssl.SSLWantReadError:
+            pass
+        return outgoing.read()
+
+    tls13 = hello(lambda ctx: ctx.set_alpn_protocols(['http/1.1']))
+    tls12 = hello(lambda ctx: setattr(ctx, 'maximum_version', ssl.TLSVersion.TLSv1_2))
+    h2 = hello(lambda ctx: ctx.set_alpn_protocols(['h2']))
+    write('tls_server', 'tls13-whole', tls13 + b'\x00')
+    write('tls_server', 'tls13-bytes', tls13 + b'\x01')
+    write('tls_server', 'tls12-pieces', tls12 + bytes([7, 100, 3, 60, 9, 200]) + b'\xff')
+    write('tls_server', 'h2-only', h2 + b'\x00')
+    write('tls_server', 'plaintext', b'GET / HTTP/1.1\r\nHost: a\r\n\r\n\x00')
+    write('tls_server', 'truncated', tls13[:len(tls13) // 2] + b'\x00')
+
+
 if __name__ == '__main__':
     for make in (http_request, url_and_router, static_resolve, ws_handshake, ws_frames, ws_inflate,
-                 client_handshake, accept_encoding, redis_bus):
+                 client_handshake, accept_encoding, redis_bus, tls_server):
         make()

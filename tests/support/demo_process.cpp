@@ -22,8 +22,9 @@ DemoProcess::DemoProcess(std::vector<std::string> extra) : process_(command(std:
     for (int i = 0; i < 2; ++i) {
         auto line = process_.read_line(10s);
         if (!line) return;
-        if (int p = port_after(*line, "HTTP listening on http://"); p) http_port_ = p;
-        if (int p = port_after(*line, "WebSocket listening on ws://"); p) ws_port_ = p;
+        // http:// or https://, ws:// or wss:// (--tls-cert)
+        if (int p = port_after(*line, "HTTP listening on http"); p) http_port_ = p;
+        if (int p = port_after(*line, "WebSocket listening on ws"); p) ws_port_ = p;
     }
 }
 

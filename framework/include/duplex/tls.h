@@ -4,13 +4,15 @@
 /// (OpenSSL 3), on the loop thread, with no thread of its own.
 ///
 /// Server defaults, not configurable on purpose: TLS 1.2 and 1.3 only; forward-secret AEAD ciphers only (ECDHE
-/// with AES-GCM or ChaCha20-Poly1305 for 1.2); no renegotiation; no compression; session tickets; ALPN
+/// with AES-GCM or ChaCha20-Poly1305 for 1.2); no renegotiation; no compression; session tickets (no
+/// server-side session cache), their keys rotated every TlsOptions::ticket_key_rotation; ALPN
 /// `http/1.1` (a client that offers only other protocols, such as `h2`, fails the handshake with an alert); the
 /// handshake must finish within HttpOptions::header_timeout.
 ///
 /// Lifetime: plain values, copied by listen() / connect(). Threads: any.
 #pragma once
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,11 @@ struct TlsOptions {
     std::vector<TlsCertificate> sni;
     /// When set, clients must present a certificate issued by a CA in this PEM file (mutual TLS); off by default.
     std::string client_ca_file;
+    /// How often the key that seals session tickets changes. A ticket resumes for up to two intervals: under
+    /// the current key, or under the previous one (then it is renewed); older tickets get a full handshake.
+    /// The keys are random, in memory only, and shared by every listener of the process with the same
+    /// options (so by every thread of a Cluster); a certificate reload keeps them.
+    std::chrono::milliseconds ticket_key_rotation = std::chrono::hours(1);
 
     /// True when TLS is configured.
     bool enabled() const { return !cert_file.empty(); }

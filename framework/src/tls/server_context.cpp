@@ -45,6 +45,9 @@ SSL_CTX* make_context(const std::string& cert_file, const std::string& key_file,
     // Record buffers are freed while a connection is idle: an idle TLS connection costs its SSL object only.
     SSL_CTX_set_mode(ctx, SSL_MODE_RELEASE_BUFFERS);
     SSL_CTX_set_session_id_context(ctx, kSessionContext, sizeof kSessionContext - 1);
+    // Resumption by tickets only (TicketKeys): no per-context cache of sessions, which would neither cross
+    // the threads of a Cluster nor stay small under a flood of handshakes.
+    SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
     SSL_CTX_set_num_tickets(ctx, 1);
     SSL_CTX_set_alpn_select_cb(ctx, select_alpn, nullptr);
     bool ok = true;
@@ -64,8 +67,10 @@ SSL_CTX* make_context(const std::string& cert_file, const std::string& key_file,
 
 }  // namespace
 
-std::shared_ptr<const ServerContext> ServerContext::create(const TlsOptions& options, std::string& error) {
+std::shared_ptr<const ServerContext> ServerContext::create(const TlsOptions& options, std::string& error,
+                                                           std::shared_ptr<TicketKeys> tickets) {
     std::shared_ptr<ServerContext> out(new ServerContext());
+    out->tickets_ = tickets ? std::move(tickets) : TicketKeys::shared(options);
     if (options.key_file.empty()) {
         error = "TLS needs a private key file with the certificate '" + options.cert_file + "'";
         return nullptr;
@@ -77,6 +82,10 @@ std::shared_ptr<const ServerContext> ServerContext::create(const TlsOptions& opt
         if (!ctx) return nullptr;
         out->by_name_.push_back(ctx);
     }
+    // OpenSSL seals and opens tickets with the context the handshake started on (main_); the SNI ones get
+    // the ring too, so the callback finds it whichever context the connection ends up with.
+    out->tickets_->attach(out->main_);
+    for (SSL_CTX* ctx : out->by_name_) out->tickets_->attach(ctx);
     if (!out->by_name_.empty()) {
         SSL_CTX_set_tlsext_servername_callback(out->main_, on_server_name);
         SSL_CTX_set_tlsext_servername_arg(out->main_, out.get());

@@ -8,6 +8,7 @@
 #pragma once
 
 #include "duplex/tls.h"
+#include "tls/ticket_keys.h"
 
 #include <openssl/ssl.h>
 
@@ -20,7 +21,10 @@ namespace duplex::detail::tls {
 class ServerContext {
 public:
     // Null with `error` naming the file and OpenSSL's reason when a certificate or key cannot be used.
-    static std::shared_ptr<const ServerContext> create(const TlsOptions& options, std::string& error);
+    // Tickets are sealed with `tickets`, or by default with the process's ring for these options
+    // (TicketKeys::shared).
+    static std::shared_ptr<const ServerContext> create(const TlsOptions& options, std::string& error,
+                                                       std::shared_ptr<TicketKeys> tickets = nullptr);
     ~ServerContext();
     ServerContext(const ServerContext&) = delete;
     ServerContext& operator=(const ServerContext&) = delete;
@@ -34,6 +38,7 @@ private:
 
     SSL_CTX* main_ = nullptr;
     std::vector<SSL_CTX*> by_name_;  // the SNI certificates, in the order given
+    std::shared_ptr<TicketKeys> tickets_;  // outlives the contexts above
 };
 
 class ServerCertificates {

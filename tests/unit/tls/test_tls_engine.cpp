@@ -4,10 +4,12 @@
 #include "support/test_pki.h"
 #include "tls/client_context.h"
 #include "tls/server_context.h"
+#include "tls/ticket_keys.h"
 #include "tls/tls_engine.h"
 
 #include <doctest/doctest.h>
 
+#include <chrono>
 #include <memory>
 #include <random>
 #include <string>
@@ -49,6 +51,16 @@ struct Pair {
         REQUIRE_MESSAGE(server_ctx, error);
         client_ctx = tls::client_context(client_options, error);
         REQUIRE_MESSAGE(client_ctx, error);
+        start(host, client_options);
+    }
+    // A connection between contexts made by the caller (to share them between connections).
+    Pair(std::shared_ptr<const tls::ServerContext> server_context, std::shared_ptr<SSL_CTX> client_context)
+        : server_ctx(std::move(server_context)), client_ctx(std::move(client_context)) {
+        start("127.0.0.1", {});
+    }
+
+    void start(const std::string& host, const duplex::TlsClientOptions& client_options) {
+        std::string error;
         server.engine = std::make_unique<TlsEngine>(server_ctx->new_ssl());
         const bool ip = host.find_first_not_of("0123456789.") == std::string::npos;
         SSL* ssl = tls::new_client_ssl(client_ctx.get(), host, ip, !client_options.insecure_skip_verify, error);
@@ -196,4 +208,51 @@ TEST_CASE("an h2-only client gets a no_application_protocol alert") {
     p.pump();
     CHECK(p.client.last == TlsEngine::Status::Failed);
     CHECK(p.client.engine->error().find("no application protocol") != std::string::npos);
+}
+
+TEST_CASE("session tickets: resumed across contexts sharing a ring, renewed after one rotation, refused after two") {
+    using namespace std::chrono_literals;
+    const auto& pki = testing_support::test_pki();
+    const duplex::TlsOptions so{.cert_file = pki.server.cert_file, .key_file = pki.server.key_file};
+    auto now = std::chrono::steady_clock::time_point{} + 24h;
+    auto ring = std::make_shared<tls::TicketKeys>(1h, [&now] { return now; });
+    std::string error;
+    // Two contexts on one ring: two loop threads of a Cluster, or a listener before and after a reload.
+    const auto thread_a = tls::ServerContext::create(so, error, ring);
+    const auto thread_b = tls::ServerContext::create(so, error, ring);
+    REQUIRE_MESSAGE((thread_a && thread_b), error);
+    const auto client_ctx = tls::client_context({.ca_file = pki.ca.cert_file}, error);
+    REQUIRE_MESSAGE(client_ctx, error);
+    for (const int version : {TLS1_2_VERSION, TLS1_3_VERSION}) {
+        CAPTURE(version);
+        // One connection: whether it resumed `resume`, and the session (with its ticket) it ends with.
+        auto connect = [&](const std::shared_ptr<const tls::ServerContext>& server, SSL_SESSION* resume) {
+            Pair p(server, client_ctx);
+            SSL* ssl = p.client.engine->ssl();
+            SSL_set_max_proto_version(ssl, version);
+            if (resume) REQUIRE(SSL_set_session(ssl, resume) == 1);
+            p.client.plain = "ping";
+            p.server.plain = "pong";  // the client reads TLS 1.3's ticket with it
+            p.pump();
+            REQUIRE(p.client.engine->handshake_done());
+            CHECK(p.client.in.got == "pong");
+            CHECK(SSL_session_reused(p.server.engine->ssl()) == SSL_session_reused(ssl));
+            p.pump(true);  // a close_notify: OpenSSL marks the session of an SSL freed without one not resumable
+            return std::pair{SSL_session_reused(ssl) == 1,
+                             std::unique_ptr<SSL_SESSION, decltype(&SSL_SESSION_free)>(SSL_get1_session(ssl),
+                                                                                         SSL_SESSION_free)};
+        };
+        auto [fresh, first] = connect(thread_a, nullptr);
+        CHECK_FALSE(fresh);
+        REQUIRE(SSL_SESSION_has_ticket(first.get()));
+        CHECK(connect(thread_b, first.get()).first);  // issued on one thread, resumed on the other
+        now += 61min;                                   // one rotation: the first ticket's key is the previous one
+        auto [renewed_ok, renewed] = connect(thread_b, first.get());
+        CHECK(renewed_ok);
+        now += 61min;  // two rotations since the first ticket: refused; the renewed one (current key then) resumes
+        CHECK_FALSE(connect(thread_a, first.get()).first);
+        CHECK(connect(thread_a, renewed.get()).first);
+        now += 3h;  // long idle: every key is new
+        CHECK_FALSE(connect(thread_b, renewed.get()).first);
+    }
 }
