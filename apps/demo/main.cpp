@@ -18,10 +18,12 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <random>
 #include <stdexcept>
 #include <string>
+#include <system_error>
 #include <vector>
 
 namespace {
@@ -103,6 +105,12 @@ void reload_tls(duplex::Worker& w, std::vector<Servers>& servers) {
 int main(int argc, char** argv) {
     demo::Options opt;
     if (int rc = demo::parse_options(argc, argv, opt); rc >= 0) return rc;
+    // Checked here, once: serve_static would throw on every thread, and the message would not name the flag.
+    if (std::error_code ec; !std::filesystem::is_directory(opt.static_dir, ec)) {
+        std::fprintf(stderr, "demo: no static directory '%s' (the page's files): point --static DIR at it\n",
+                     opt.static_dir.c_str());
+        return 2;
+    }
 
     duplex::Cluster cluster({.threads = opt.threads});  // SIGINT/SIGTERM: every server closes gracefully
     std::vector<Counters> counters(cluster.thread_count());

@@ -1,18 +1,9 @@
 #include "binary_codec.h"
 
+#include "http/url.h"
 #include "util/base64.h"
 
 namespace wscat {
-namespace {
-
-int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-}  // namespace
 
 std::optional<Encoding> encoding_named(std::string_view name) {
     if (name == "hex") return Encoding::Hex;
@@ -45,8 +36,8 @@ std::optional<std::string> decode(std::string_view text, Encoding encoding) {
     if (text.size() % 2 != 0) return std::nullopt;
     out.reserve(text.size() / 2);
     for (std::size_t i = 0; i < text.size(); i += 2) {
-        const int high = hex_value(text[i]);
-        const int low = hex_value(text[i + 1]);
+        const int high = duplex::detail::hex_digit_value(text[i]);
+        const int low = duplex::detail::hex_digit_value(text[i + 1]);
         if (high < 0 || low < 0) return std::nullopt;
         out += static_cast<char>(high << 4 | low);
     }

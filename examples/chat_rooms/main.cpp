@@ -13,13 +13,13 @@
 //   build/apps/wscat/wscat 'ws://127.0.0.1:3000/rooms/lobby?name=ada'
 #include <duplex/duplex.h>
 
-#include <charconv>
 #include <csignal>
 #include <cstdio>
-#include <cstring>
 #include <map>
 #include <string>
 #include <string_view>
+
+#include "../flags.h"
 
 namespace {
 
@@ -29,22 +29,10 @@ struct Member {
     std::string name;
 };
 
-// "--port N" (0 picks a free port); -1 when the command line is wrong.
-int parse_port(int argc, char** argv, int fallback) {
-    int port = fallback;
-    for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--port") != 0 || i + 1 == argc) return -1;
-        std::string_view v = argv[++i];
-        auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), port);
-        if (ec != std::errc() || end != v.data() + v.size() || port < 0 || port > 65535) return -1;
-    }
-    return port;
-}
-
 }  // namespace
 
 int main(int argc, char** argv) {
-    int port = parse_port(argc, argv, 3000);
+    int port = examples::port_flag(argc, argv, 3000);
     if (port < 0) {
         std::fputs("usage: chat_rooms [--port N]\n", stderr);
         return 2;

@@ -20,6 +20,8 @@
 #include <string>
 #include <string_view>
 
+#include "../flags.h"
+
 namespace {
 
 struct Args {
@@ -37,17 +39,13 @@ bool parse_number(std::string_view v, T& out) {
 
 // Flags come in pairs ("--port 8080"); false when the command line is wrong.
 bool parse_args(int argc, char** argv, Args& a) {
-    if (argc % 2 == 0) return false;
-    for (int i = 1; i + 1 < argc; i += 2) {
-        std::string_view flag = argv[i], v = argv[i + 1];
-        bool ok = flag == "--port"      ? parse_number(v, a.port) && a.port > 0 && a.port <= 65535
-                  : flag == "--path"    ? (a.path = v, !v.empty() && v[0] == '/')
-                  : flag == "--base-ms" ? parse_number(v, a.base_ms) && a.base_ms > 0
-                  : flag == "--max-ms"  ? parse_number(v, a.max_ms)
-                                        : false;
-        if (!ok) return false;
-    }
-    return a.max_ms >= a.base_ms;
+    return examples::parse_flags(argc, argv, [&](std::string_view flag, std::string_view v) {
+        return flag == "--port"      ? examples::parse_port(v, a.port) && a.port > 0
+               : flag == "--path"    ? (a.path = v, !v.empty() && v[0] == '/')
+               : flag == "--base-ms" ? parse_number(v, a.base_ms) && a.base_ms > 0
+               : flag == "--max-ms"  ? parse_number(v, a.max_ms)
+                                     : false;
+    }) && a.max_ms >= a.base_ms;
 }
 
 void say(const std::string& line) {

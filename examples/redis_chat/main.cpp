@@ -13,14 +13,14 @@
 // ("redis: connected", "redis: reconnecting (REASON), retry in N ms").
 #include <duplex/duplex.h>
 
-#include <charconv>
 #include <csignal>
 #include <cstdio>
-#include <cstring>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "../flags.h"
 
 namespace {
 
@@ -31,18 +31,12 @@ struct Flags {
 
 // "--port N" (0 picks a free port) and "--redis URL"; false when the command line is wrong.
 bool parse_flags(int argc, char** argv, Flags& f) {
-    for (int i = 1; i + 1 < argc; i += 2) {
-        std::string_view v = argv[i + 1];
-        if (std::strcmp(argv[i], "--redis") == 0) {
-            f.redis = v;
-        } else if (std::strcmp(argv[i], "--port") == 0) {
-            auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), f.port);
-            if (ec != std::errc() || end != v.data() + v.size() || f.port < 0 || f.port > 65535) return false;
-        } else {
-            return false;
-        }
-    }
-    return argc % 2 == 1;
+    return examples::parse_flags(argc, argv, [&](std::string_view flag, std::string_view v) {
+        if (flag == "--port") return examples::parse_port(v, f.port);
+        if (flag != "--redis") return false;
+        f.redis = v;
+        return true;
+    });
 }
 
 const char* state_name(duplex::RedisState s) {

@@ -15,28 +15,16 @@
 // sessions end when the process does (they live in its memory anyway).
 #include <duplex/duplex.h>
 
-#include <charconv>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
-#include <cstring>
 #include <random>
 #include <string>
 #include <string_view>
 
-namespace {
+#include "../flags.h"
 
-// "--port N" (0 picks a free port); -1 when the command line is wrong.
-int parse_port(int argc, char** argv, int fallback) {
-    int port = fallback;
-    for (int i = 1; i < argc; ++i) {
-        if (std::strcmp(argv[i], "--port") != 0 || i + 1 == argc) return -1;
-        std::string_view v = argv[++i];
-        auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), port);
-        if (ec != std::errc() || end != v.data() + v.size() || port < 0 || port > 65535) return -1;
-    }
-    return port;
-}
+namespace {
 
 std::string signing_secret() {
     if (const char* env = std::getenv("SESSION_SECRET"); env && *env) return env;
@@ -74,7 +62,7 @@ std::string signed_in_name(duplex::Request& req) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    int port = parse_port(argc, argv, 3000);
+    int port = examples::port_flag(argc, argv, 3000);
     if (port < 0) {
         std::fputs("usage: session_login [--port N]\n", stderr);
         return 2;

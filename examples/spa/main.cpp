@@ -13,13 +13,14 @@
 #include <duplex/static_files.h>
 
 #include <cctype>
-#include <charconv>
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+
+#include "../flags.h"
 
 namespace {
 
@@ -44,18 +45,12 @@ struct Args {
 
 // "--port N" (0 picks a free port) and "--public DIR"; false when the command line is wrong.
 bool parse_args(int argc, char** argv, Args& args) {
-    for (int i = 1; i + 1 < argc; i += 2) {
-        std::string_view flag = argv[i], v = argv[i + 1];
-        if (flag == "--public") {
-            args.public_dir = v;
-        } else if (flag == "--port") {
-            auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), args.port);
-            if (ec != std::errc() || end != v.data() + v.size() || args.port < 0 || args.port > 65535) return false;
-        } else {
-            return false;
-        }
-    }
-    return argc % 2 == 1;  // flags come in pairs
+    return examples::parse_flags(argc, argv, [&](std::string_view flag, std::string_view v) {
+        if (flag == "--port") return examples::parse_port(v, args.port);
+        if (flag != "--public") return false;
+        args.public_dir = v;
+        return true;
+    });
 }
 
 }  // namespace

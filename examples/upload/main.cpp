@@ -15,14 +15,14 @@
 
 #include <openssl/evp.h>
 
-#include <charconv>
 #include <csignal>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <string>
 #include <string_view>
+
+#include "../flags.h"
 
 namespace {
 
@@ -77,18 +77,12 @@ struct Args {
 
 // "--port N" (0 picks a free port) and "--dir PATH"; false when the command line is wrong.
 bool parse_args(int argc, char** argv, Args& a) {
-    for (int i = 1; i + 1 < argc; i += 2) {
-        std::string_view v = argv[i + 1];
-        if (std::strcmp(argv[i], "--port") == 0) {
-            auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), a.port);
-            if (ec != std::errc() || end != v.data() + v.size() || a.port < 0 || a.port > 65535) return false;
-        } else if (std::strcmp(argv[i], "--dir") == 0 && !v.empty()) {
-            a.dir = v;
-        } else {
-            return false;
-        }
-    }
-    return argc % 2 == 1;  // flags come in pairs
+    return examples::parse_flags(argc, argv, [&](std::string_view flag, std::string_view v) {
+        if (flag == "--port") return examples::parse_port(v, a.port);
+        if (flag != "--dir" || v.empty()) return false;
+        a.dir = v;
+        return true;
+    });
 }
 
 }  // namespace

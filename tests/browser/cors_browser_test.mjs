@@ -5,22 +5,11 @@
 // preflight, a header the API does not allow, and the same calls from a page on an origin the API does not allow.
 // Chromium's own CORS enforcement decides: a fetch the browser blocks rejects with a TypeError in the page.
 // Every wait is bounded; the last line is "N passed, M failed" and the exit status is 1 on failure.
-import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, CheckRun, STARTUP_MS, expect, runChecks, startServer } from './check_run.mjs';
+import { CheckRun, expect, runChecks, startServer, testOptions, withBrowser } from './check_run.mjs';
 
 const WATCHDOG_MS = 120_000;
 
-const { values: opts } = parseArgs({
-  options: {
-    server: { type: 'string' },
-    chromium: { type: 'string', default: '/usr/bin/chromium' },
-  },
-});
-if (!opts.server) {
-  console.error('usage: cors_browser_test.mjs --server <cors_server binary> [--chromium <path>]');
-  process.exit(2);
-}
+const opts = testOptions('cors_browser_test.mjs --server <cors_server binary>', ['server']);
 
 const checks = new CheckRun();
 const check = checks.check.bind(checks);
@@ -42,11 +31,9 @@ function call(page, url, init = {}) {
 
 async function main() {
   const server = startServer(opts.server);
-  let browser;
-  try {
+  await withBrowser(checks, { chromiumPath: opts.chromium }, async (browser) => {
     const ports = await server.ready;
     const api = `http://127.0.0.1:${ports.api}`;
-    browser = await chromium.launch({ executablePath: opts.chromium, args: CHROMIUM_ARGS, timeout: STARTUP_MS });
     const context = await browser.newContext();
     const page = await context.newPage();
     await page.goto(`http://127.0.0.1:${ports.page}/`);
@@ -104,12 +91,7 @@ async function main() {
       const r = await call(stranger, `${api}/api/data`, { method: 'PUT', headers: { 'X-Custom': '1' }, body: 'x' });
       expect(r.error && r.error.startsWith('TypeError'), `not blocked: ${JSON.stringify(r)}`);
     });
-  } catch (error) {
-    checks.fail('setup', error);
-  } finally {
-    if (browser) await browser.close();
-    server.child.kill('SIGTERM');
-  }
+  }, () => server.child.kill('SIGTERM'));
 }
 
 await runChecks(checks, WATCHDOG_MS, main);

@@ -8,30 +8,16 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
 import WebSocket from 'ws';
-import { CHROMIUM_ARGS, CheckRun, STARTUP_MS, expect } from './check_run.mjs';
-import { DemoProcess } from './demo_process.mjs';
+import { CheckRun, STARTUP_MS, expect, runChecks, testOptions } from './check_run.mjs';
+import { DemoProcess, EXIT_MS, driveDemo } from './demo_process.mjs';
 
-const EXIT_MS = 5_000;
 const FEED_MS = 8_000;   // a feed message comes once a second: this allows for a loaded machine
 const WATCHDOG_MS = 90_000;
 
-const { values: opts } = parseArgs({
-  options: {
-    demo: { type: 'string' },
-    static: { type: 'string' },
-    artifacts: { type: 'string' },
-    screenshot: { type: 'string' },
-    'load-seconds': { type: 'string', default: '4' },
-    chromium: { type: 'string', default: '/usr/bin/chromium' },
-  },
-});
-if (!opts.demo || !opts.static || !opts.artifacts) {
-  console.error('usage: dashboard_browser_test.mjs --demo <binary> --static <dir> --artifacts <dir> [--screenshot <png>]');
-  process.exit(2);
-}
+const opts = testOptions(
+  'dashboard_browser_test.mjs --demo <binary> --static <dir> --artifacts <dir> [--screenshot <png>] [--load-seconds N]',
+  ['demo', 'static', 'artifacts'], { screenshot: undefined, 'load-seconds': '4' });
 fs.mkdirSync(opts.artifacts, { recursive: true });
 const LOAD_MS = 1000 * Number(opts['load-seconds']);  // how long the load runs (longer for a README screenshot)
 
@@ -131,32 +117,18 @@ async function run(demo, browser) {
   } finally {
     await context.close();
   }
+
+  await check('the demo exits 0 on SIGTERM', async () => {
+    const { code, signal } = await demo.stop(EXIT_MS);
+    expect(code === 0, `exit code ${code}, signal ${signal}`);
+  });
 }
 
 async function main() {
-  const watchdog = setTimeout(() => {
-    checks.fail('watchdog', `the whole run took more than ${WATCHDOG_MS} ms`);
-    process.exit(checks.finish());
-  }, WATCHDOG_MS);
   const demo = new DemoProcess(opts.demo, opts.static);
-  let browser = null;
-  try {
-    browser = await chromium.launch({ executablePath: opts.chromium, args: CHROMIUM_ARGS, timeout: STARTUP_MS });
-    await run(demo, browser);
-  } catch (error) {
-    checks.fail('test harness', error);
-  } finally {
-    if (browser) await browser.close();
-    try {
-      const { code } = await demo.stop(EXIT_MS);
-      if (code !== 0) checks.fail('demo', `exit code ${code} after SIGTERM`);
-    } catch (error) {
-      checks.fail('demo', error);
-    }
-    fs.writeFileSync(path.join(opts.artifacts, 'dashboard-demo.log'), demo.output.slice(-200).join('\n') + '\n');
-    clearTimeout(watchdog);
-  }
-  process.exitCode = checks.finish();
+  await driveDemo(checks, demo,
+    { chromiumPath: opts.chromium, logFile: path.join(opts.artifacts, 'dashboard-demo.log') },
+    (browser) => run(demo, browser));
 }
 
-await main();
+await runChecks(checks, WATCHDOG_MS, main);

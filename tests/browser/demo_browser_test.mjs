@@ -6,29 +6,16 @@
 import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
 import { WebSocketServer } from 'ws';
-import { CHROMIUM_ARGS, CheckRun, STARTUP_MS, expect } from './check_run.mjs';
-import { DemoProcess } from './demo_process.mjs';
+import { CheckRun, STARTUP_MS, expect, runChecks, testOptions } from './check_run.mjs';
+import { DemoProcess, EXIT_MS, driveDemo } from './demo_process.mjs';
 
-const EXIT_MS = 5_000;
 const WAIT_MS = 5_000; // any single expectation on the page
 const QUIET_MS = 2_500; // how long "nothing happens" must hold (longer than the first backoff delays)
 const WATCHDOG_MS = 180_000;
 
-const { values: opts } = parseArgs({
-  options: {
-    demo: { type: 'string' },
-    static: { type: 'string' },
-    artifacts: { type: 'string' },
-    chromium: { type: 'string', default: '/usr/bin/chromium' },
-  },
-});
-if (!opts.demo || !opts.static || !opts.artifacts) {
-  console.error('usage: demo_browser_test.mjs --demo <binary> --static <dir> --artifacts <dir> [--chromium <path>]');
-  process.exit(2);
-}
+const opts = testOptions('demo_browser_test.mjs --demo <binary> --static <dir> --artifacts <dir>',
+  ['demo', 'static', 'artifacts']);
 fs.mkdirSync(opts.artifacts, { recursive: true });
 
 const checks = new CheckRun();
@@ -310,28 +297,9 @@ async function checkReconnect(browser, pageBase) {
 }
 
 async function main() {
-  const watchdog = setTimeout(() => {
-    checks.fail('watchdog', `the whole run took more than ${WATCHDOG_MS} ms`);
-    process.exit(checks.finish());
-  }, WATCHDOG_MS);
-
   const demo = new DemoProcess(opts.demo, opts.static);
-  let browser = null;
-  try {
-    browser = await chromium.launch({ executablePath: opts.chromium, args: CHROMIUM_ARGS, timeout: STARTUP_MS });
-    await run(demo, browser);
-  } catch (error) {
-    checks.fail('test harness', error);
-  } finally {
-    if (browser) await browser.close();
-    if (demo.running) {
-      checks.fail('demo', 'still running at the end; stopping it');
-      await demo.stop(EXIT_MS).catch(() => {});
-    }
-    fs.writeFileSync(path.join(opts.artifacts, 'demo.log'), demo.output.join('\n') + '\n');
-    clearTimeout(watchdog);
-  }
-  process.exitCode = checks.finish();
+  await driveDemo(checks, demo, { chromiumPath: opts.chromium, logFile: path.join(opts.artifacts, 'demo.log') },
+    (browser) => run(demo, browser));
 }
 
-await main();
+await runChecks(checks, WATCHDOG_MS, main);

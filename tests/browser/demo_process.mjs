@@ -1,11 +1,16 @@
 // Runs the demo binary for the browser test: starts it on port 0, learns the real ports from its
 // "listening" lines, keeps its output for the artifacts, and stops it by pid with SIGTERM.
-// One DemoProcess per test run; used from the test's single async flow only.
+// One DemoProcess per test run; used from the test's single async flow only. driveDemo is the frame around a test's
+// checks: Chromium up, the checks, then everything closed and the demo's output saved.
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
 import readline from 'node:readline';
+import { withBrowser } from './check_run.mjs';
 
 const HTTP_LINE = /HTTP listening on https?:\/\/\S+:(\d+)/;
 const WS_LINE = /WebSocket listening on wss?:\/\/\S+:(\d+)/;
+export const EXIT_MS = 5_000;
+const LOG_LINES = 1000; // the demo's last lines kept in the artifacts (a load test logs every request)
 
 function withTimeout(promise, ms, what) {
   let timer;
@@ -65,4 +70,16 @@ export class DemoProcess {
       throw error;
     }
   }
+}
+
+// The frame of a demo test in Chromium (see withBrowser): afterwards a demo still running is stopped and reported
+// (each run ends with its own "exits 0 on SIGTERM" check) and the demo's output is written to `logFile`.
+export async function driveDemo(checks, demo, { chromiumPath, chromiumArgs, logFile }, run) {
+  await withBrowser(checks, { chromiumPath, chromiumArgs }, run, async () => {
+    if (demo.running) {
+      checks.fail('demo', 'still running at the end; stopping it');
+      await demo.stop(EXIT_MS).catch(() => {});
+    }
+    fs.writeFileSync(logFile, demo.output.slice(-LOG_LINES).join('\n') + '\n');
+  });
 }

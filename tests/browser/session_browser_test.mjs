@@ -5,50 +5,20 @@
 // (absent from document.cookie) and SameSite=Lax, reloads, shows that a cross-site form POST to /logout arrives
 // without the cookie (it signs nobody out) while a cross-site link still carries it, tampers with the cookie (401),
 // and signs out. Every wait is bounded; the last line is "N passed, M failed" and the exit status is 1 on failure.
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import readline from 'node:readline';
-import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, CheckRun, STARTUP_MS, expect, runChecks } from './check_run.mjs';
+import { CheckRun, expect, listeningLine, runChecks, startServer, testOptions, withBrowser } from './check_run.mjs';
 
 const WAIT_MS = 5_000;
 const WATCHDOG_MS = 120_000;
 
-const { values: opts } = parseArgs({
-  options: {
-    example: { type: 'string' },
-    artifacts: { type: 'string' },
-    chromium: { type: 'string', default: '/usr/bin/chromium' },
-  },
-});
-if (!opts.example || !opts.artifacts) {
-  console.error('usage: session_browser_test.mjs --example <session_login binary> --artifacts <dir> [--chromium <path>]');
-  process.exit(2);
-}
+const opts = testOptions('session_browser_test.mjs --example <session_login binary> --artifacts <dir>',
+  ['example', 'artifacts']);
 fs.mkdirSync(opts.artifacts, { recursive: true });
 
 const checks = new CheckRun();
 const check = checks.check.bind(checks);
-
-// The example, started on port 0; resolves with its port once it printed its listening line.
-function startExample() {
-  const child = spawn(opts.example, ['--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no listening line')), STARTUP_MS);
-    readline.createInterface({ input: child.stdout }).on('line', (line) => {
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the example exited (${code})`)));
-  });
-  return { child, port };
-}
 
 // The other site: a page with a form posting to the example's /logout and a link to its /me.
 function startCrossSite(target) {
@@ -67,15 +37,13 @@ async function sessionCookie(context) {
 }
 
 async function main() {
-  const example = startExample();
-  let browser;
+  const example = startServer(opts.example, ['--port', '0'], listeningLine);
   let crossSite;
-  try {
-    const port = await example.port;
+  await withBrowser(checks, { chromiumPath: opts.chromium }, async (browser) => {
+    const { port } = await example.ready;
     const site = `http://127.0.0.1:${port}`;
     crossSite = await startCrossSite(site);
     const elsewhere = `http://localhost:${crossSite.address().port}`;
-    browser = await chromium.launch({ executablePath: opts.chromium, args: CHROMIUM_ARGS, timeout: STARTUP_MS });
     const context = await browser.newContext();
     const page = await context.newPage();
     page.setDefaultTimeout(WAIT_MS);
@@ -151,13 +119,10 @@ async function main() {
       const me = await page.goto(`${site}/me`);
       expect(me.status() === 401, `GET /me answered ${me.status()}`);
     });
-  } catch (error) {
-    checks.fail('setup', error);
-  } finally {
-    if (browser) await browser.close();
+  }, () => {
     if (crossSite) crossSite.close();
     example.child.kill('SIGTERM');
-  }
+  });
 }
 
 await runChecks(checks, WATCHDOG_MS, main);

@@ -4,22 +4,11 @@
 // by itself each time the server ends the stream (after the retry delay the server set), send Last-Event-ID with
 // the id of the last event it got so the server resumes after it, and, once the page closes it, the server must be
 // told that the client went. Every wait is bounded; the last line is "N passed, M failed", exit status 1 on failure.
-import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, CheckRun, STARTUP_MS, expect, runChecks, startServer } from './check_run.mjs';
+import { CheckRun, expect, runChecks, startServer, testOptions, withBrowser } from './check_run.mjs';
 
 const WATCHDOG_MS = 90_000;
 
-const { values: opts } = parseArgs({
-  options: {
-    server: { type: 'string' },
-    chromium: { type: 'string', default: '/usr/bin/chromium' },
-  },
-});
-if (!opts.server) {
-  console.error('usage: sse_browser_test.mjs --server <sse_server binary> [--chromium <path>]');
-  process.exit(2);
-}
+const opts = testOptions('sse_browser_test.mjs --server <sse_server binary>', ['server']);
 
 const checks = new CheckRun();
 const check = checks.check.bind(checks);
@@ -42,10 +31,8 @@ async function waitForLog(page, ready, boundMs = 10_000) {
 
 async function main() {
   const server = startServer(opts.server);
-  let browser;
-  try {
+  await withBrowser(checks, { chromiumPath: opts.chromium }, async (browser) => {
     const { port } = await server.ready;
-    browser = await chromium.launch({ executablePath: opts.chromium, args: CHROMIUM_ARGS, timeout: STARTUP_MS });
     const page = await (await browser.newContext()).newPage();
     await page.goto(`http://127.0.0.1:${port}/`);
 
@@ -87,12 +74,7 @@ async function main() {
       const log = await waitForLog(page, (l) => l.gone > before);
       expect(log.gone === before + 1, `gone ${before} -> ${log.gone}`);
     });
-  } catch (error) {
-    checks.fail('setup', error);
-  } finally {
-    if (browser) await browser.close();
-    server.child.kill('SIGTERM');
-  }
+  }, () => server.child.kill('SIGTERM'));
 }
 
 await runChecks(checks, WATCHDOG_MS, main);

@@ -7,28 +7,14 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, CheckRun, STARTUP_MS, expect } from './check_run.mjs';
-import { DemoProcess } from './demo_process.mjs';
+import { CHROMIUM_ARGS, CheckRun, STARTUP_MS, expect, runChecks, testOptions } from './check_run.mjs';
+import { DemoProcess, EXIT_MS, driveDemo } from './demo_process.mjs';
 
 const WAIT_MS = 5_000;
-const EXIT_MS = 5_000;
 const WATCHDOG_MS = 90_000;
 
-const { values: opts } = parseArgs({
-  options: {
-    demo: { type: 'string' },
-    static: { type: 'string' },
-    'make-cert': { type: 'string' },
-    artifacts: { type: 'string' },
-    chromium: { type: 'string', default: '/usr/bin/chromium' },
-  },
-});
-if (!opts.demo || !opts.static || !opts['make-cert'] || !opts.artifacts) {
-  console.error('usage: tls_browser_test.mjs --demo <binary> --static <dir> --make-cert <script> --artifacts <dir>');
-  process.exit(2);
-}
+const opts = testOptions('tls_browser_test.mjs --demo <binary> --static <dir> --make-cert <script> --artifacts <dir>',
+  ['demo', 'static', 'make-cert', 'artifacts']);
 fs.mkdirSync(opts.artifacts, { recursive: true });
 const checks = new CheckRun();
 const check = checks.check.bind(checks);
@@ -97,36 +83,22 @@ async function run(demo, browser) {
 }
 
 async function main() {
-  const watchdog = setTimeout(() => {
-    checks.fail('watchdog', `the whole run took more than ${WATCHDOG_MS} ms`);
-    process.exit(checks.finish());
-  }, WATCHDOG_MS);
   const certs = fs.mkdtempSync(path.join(os.tmpdir(), 'duplex-tls-'));
-  let demo = null;
-  let browser = null;
   try {
     execFileSync(opts['make-cert'], [certs], { stdio: 'ignore', timeout: 20_000 });
     const cert = path.join(certs, 'cert.pem');
-    demo = new DemoProcess(opts.demo, opts.static, ['--tls-cert', cert, '--tls-key', path.join(certs, 'key.pem')]);
-    browser = await chromium.launch({
-      executablePath: opts.chromium,
-      args: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${spkiHash(cert)}`],
-      timeout: STARTUP_MS,
-    });
-    await run(demo, browser);
+    const key = path.join(certs, 'key.pem');
+    const demo = new DemoProcess(opts.demo, opts.static, ['--tls-cert', cert, '--tls-key', key]);
+    await driveDemo(checks, demo, {
+      chromiumPath: opts.chromium,
+      chromiumArgs: [...CHROMIUM_ARGS, `--ignore-certificate-errors-spki-list=${spkiHash(cert)}`],
+      logFile: path.join(opts.artifacts, 'demo-tls.log'),
+    }, (browser) => run(demo, browser));
   } catch (error) {
     checks.fail('test harness', error);
   } finally {
-    if (browser) await browser.close();
-    if (demo && demo.running) {
-      checks.fail('demo', 'still running at the end; stopping it');
-      await demo.stop(EXIT_MS).catch(() => {});
-    }
-    if (demo) fs.writeFileSync(path.join(opts.artifacts, 'demo-tls.log'), demo.output.join('\n') + '\n');
     fs.rmSync(certs, { recursive: true, force: true });
-    clearTimeout(watchdog);
   }
-  process.exitCode = checks.finish();
 }
 
-await main();
+await runChecks(checks, WATCHDOG_MS, main);

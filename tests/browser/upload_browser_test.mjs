@@ -4,29 +4,16 @@
 // fields, picks two files (one of 3 MiB of every byte value, one with a hostile name), submits, and checks the JSON
 // the browser lands on: the fields, each file's name, size and SHA-256 (computed here), and the saved copies on
 // disk. Every wait is bounded; the last line is "N passed, M failed" and the exit status is 1 on failure.
-import { spawn } from 'node:child_process';
 import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import readline from 'node:readline';
-import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
-import { CHROMIUM_ARGS, CheckRun, STARTUP_MS, expect, runChecks } from './check_run.mjs';
+import { CheckRun, expect, listeningLine, runChecks, startServer, testOptions, withBrowser } from './check_run.mjs';
 
 const WAIT_MS = 15_000;
 const WATCHDOG_MS = 120_000;
 
-const { values: opts } = parseArgs({
-  options: {
-    example: { type: 'string' },
-    artifacts: { type: 'string' },
-    chromium: { type: 'string', default: '/usr/bin/chromium' },
-  },
-});
-if (!opts.example || !opts.artifacts) {
-  console.error('usage: upload_browser_test.mjs --example <upload binary> --artifacts <dir> [--chromium <path>]');
-  process.exit(2);
-}
+const opts = testOptions('upload_browser_test.mjs --example <upload binary> --artifacts <dir>',
+  ['example', 'artifacts']);
 const folder = path.join(opts.artifacts, 'upload_browser');
 fs.rmSync(folder, { recursive: true, force: true });
 fs.mkdirSync(folder, { recursive: true });
@@ -34,30 +21,12 @@ fs.mkdirSync(folder, { recursive: true });
 const checks = new CheckRun();
 const check = checks.check.bind(checks);
 
-function startExample() {
-  const child = spawn(opts.example, ['--port', '0', '--dir', path.join(folder, 'saved')],
-    { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('no listening line')), STARTUP_MS);
-    readline.createInterface({ input: child.stdout }).on('line', (line) => {
-      const m = /listening on http:\/\/127\.0\.0\.1:(\d+)/.exec(line);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`the example exited (${code})`)));
-  });
-  return { child, port };
-}
-
 const sha256 = (bytes) => crypto.createHash('sha256').update(bytes).digest('hex');
 
 async function main() {
-  const example = startExample();
-  let browser;
-  try {
-    const port = await example.port;
+  const example = startServer(opts.example, ['--port', '0', '--dir', path.join(folder, 'saved')], listeningLine);
+  await withBrowser(checks, { chromiumPath: opts.chromium }, async (browser) => {
+    const { port } = await example.ready;
     const site = `http://127.0.0.1:${port}`;
     // The files the browser picks: 3 MiB cycling through every byte value, and a small one.
     const big = Buffer.alloc(3 << 20);
@@ -68,7 +37,6 @@ async function main() {
     fs.writeFileSync(bigPath, big);
     fs.writeFileSync(smallPath, small);
 
-    browser = await chromium.launch({ executablePath: opts.chromium, args: CHROMIUM_ARGS, timeout: STARTUP_MS });
     const page = await browser.newPage();
     page.setDefaultTimeout(WAIT_MS);
 
@@ -106,12 +74,7 @@ async function main() {
       const left = fs.readdirSync(path.join(folder, 'saved')).filter((n) => n.startsWith('duplex-upload-'));
       expect(left.length === 0, `left behind: ${left.join(', ')}`);
     });
-  } catch (error) {
-    checks.fail('setup', error);
-  } finally {
-    if (browser) await browser.close();
-    example.child.kill('SIGTERM');
-  }
+  }, () => example.child.kill('SIGTERM'));
 }
 
 await runChecks(checks, WATCHDOG_MS, main);

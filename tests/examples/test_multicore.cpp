@@ -3,12 +3,12 @@
 // threads, and SIGTERM closes every client with 1001 and exits 0.
 #include "examples/example_process.h"
 #include "support/ws_raw.h"
+#include "support/ws_stop_checks.h"
 
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
 
-#include <csignal>
 #include <map>
 #include <memory>
 #include <vector>
@@ -51,15 +51,7 @@ TEST_CASE("multicore: 8 clients over 4 threads, one chat, summed stats, one grac
     CHECK(s["per_thread"].size() == 4);
     CHECK(app.client().get("/whoami").send().json()["threads"] == 4);
 
-    app.process().signal(SIGTERM);
-    for (auto& c : clients) {
-        auto closing = c->read_close();
-        REQUIRE(closing);
-        CHECK(closing->close_code() == 1001);
-        REQUIRE(c->send_frame(close_payload(1001), {.opcode = op::close}));
-        c->raw().close();  // our end of TCP too, so the server's graceful close need not wait for it
-    }
-    CHECK(app.process().wait(10s) == 0);
+    expect_graceful_stop(app.process(), clients);
 }
 
 }  // TEST_SUITE

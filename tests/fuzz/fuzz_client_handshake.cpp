@@ -18,6 +18,7 @@
 
 #include "client/response_parser.h"
 #include "fuzz_check.h"
+#include "fuzz_deflate_config.h"
 #include "ws/accept_key.h"
 #include "ws/client_handshake_rules.h"
 #include "http/http_tokens.h"
@@ -31,16 +32,6 @@ using duplex::detail::client::ResponseParser;
 
 constexpr std::string_view kKey = "dGhlIHNhbXBsZSBub25jZQ==";
 constexpr std::array<std::string_view, 2> kOffered = {"chat", "superchat"};
-
-DeflateConfig pick_config(std::uint8_t bits) {
-    DeflateConfig config;
-    config.enabled = (bits & 1) != 0;
-    config.server_no_context_takeover = (bits & 2) != 0;
-    config.client_no_context_takeover = (bits & 4) != 0;
-    config.server_max_window_bits = static_cast<std::uint8_t>(8 + (bits >> 3) % 8);
-    config.client_max_window_bits = static_cast<std::uint8_t>(15 - (bits >> 5) % 8);
-    return config;
-}
 
 struct Parsed {
     ResponseParser::Kind kind = ResponseParser::Kind::NeedMore;
@@ -116,8 +107,8 @@ void check_negotiation(const DeflateConfig& client, DeflateConfig server) {
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     FuzzedDataProvider provider(data, size);
-    const DeflateConfig client = pick_config(provider.ConsumeIntegral<std::uint8_t>());
-    const DeflateConfig server = pick_config(provider.ConsumeIntegral<std::uint8_t>());
+    const DeflateConfig client = pick_deflate_config(provider.ConsumeIntegral<std::uint8_t>());
+    const DeflateConfig server = pick_deflate_config(provider.ConsumeIntegral<std::uint8_t>());
     const auto split_selector = provider.ConsumeIntegral<std::uint16_t>();
     const std::string response = provider.ConsumeRemainingBytesAsString();
     const std::size_t split = split_selector % (response.size() + 1);

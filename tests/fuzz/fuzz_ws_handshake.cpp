@@ -16,6 +16,7 @@
 
 #include "client/response_parser.h"
 #include "fuzz_check.h"
+#include "fuzz_deflate_config.h"
 #include "ws/server_handshake_rules.h"
 #include "ws/client_handshake_rules.h"
 #include "http/http_tokens.h"
@@ -32,16 +33,6 @@ bool inside(std::string_view part, std::string_view whole) {
 
 bool is_base64_char(char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/';
-}
-
-DeflateConfig pick_config(std::uint8_t bits) {
-    DeflateConfig config;
-    config.enabled = (bits & 1) != 0;
-    config.server_no_context_takeover = (bits & 2) != 0;
-    config.client_no_context_takeover = (bits & 4) != 0;
-    config.server_max_window_bits = static_cast<std::uint8_t>(8 + (bits >> 3) % 8);
-    config.client_max_window_bits = static_cast<std::uint8_t>(15 - (bits >> 5) % 8);
-    return config;
 }
 
 // Our own client must accept the 101 we write for it: same key, the chosen subprotocol offered.
@@ -133,7 +124,7 @@ void check_refused(const UpgradeRequest& request, const HandshakeDecision& decis
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     FuzzedDataProvider provider(data, size);
     const auto fuzzed = provider.ConsumeIntegral<std::uint16_t>();
-    const DeflateConfig config = pick_config(provider.ConsumeIntegral<std::uint8_t>());
+    const DeflateConfig config = pick_deflate_config(provider.ConsumeIntegral<std::uint8_t>());
 
     // Owns the fuzzed strings the request's views point into; reserved so they never move.
     std::vector<std::string> storage;

@@ -51,6 +51,14 @@ TEST_CASE("an unknown flag or a bad port exits 2 with the usage") {
     }
 }
 
+TEST_CASE("a missing static directory exits 2, naming the directory and --static") {
+    auto [code, out] = run_command({demo_path(), "--http-port", "0", "--ws-port", "0", "--static", "no-such-dir"}, 10s, true);
+    CHECK(code == 2);
+    CHECK(out.find("'no-such-dir'") != std::string::npos);
+    CHECK(out.find("--static") != std::string::npos);
+    CHECK(out.find("exception") == std::string::npos);
+}
+
 TEST_CASE("--help prints the usage and exits 0") {
     auto [code, out] = run_command({demo_path(), "--help"}, 10s);
     CHECK(code == 0);

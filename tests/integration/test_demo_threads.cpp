@@ -3,12 +3,12 @@
 #include "support/demo_process.h"
 #include "support/raw_client.h"
 #include "support/ws_raw.h"
+#include "support/ws_stop_checks.h"
 
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
 
-#include <csignal>
 #include <memory>
 #include <vector>
 
@@ -44,15 +44,7 @@ TEST_CASE("demo --threads 4: one chat over every thread, summed stats, one grace
     CHECK(sum == clients);
     CHECK(busy >= 2);  // the kernel spread them (all 12 on one of 4 threads: odds of 1 in 4 million)
 
-    demo.process().signal(SIGTERM);
-    for (auto& c : ws) {
-        auto closing = c->read_close();
-        REQUIRE(closing);
-        CHECK(closing->close_code() == 1001);
-        REQUIRE(c->send_frame(close_payload(1001), {.opcode = op::close}));
-        c->raw().close();  // our end of TCP too, so the server's graceful close need not wait for it
-    }
-    CHECK(demo.process().wait(10s) == 0);
+    expect_graceful_stop(demo.process(), ws);
 }
 
 }  // TEST_SUITE

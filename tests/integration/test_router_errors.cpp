@@ -1,6 +1,7 @@
 // The router's error path and async handlers through a real server: next(err) and thrown exceptions reach
 // use_error layers, the final handler answers JSON or text (5xx details hidden), next() twice is ignored,
 // async handlers answer later from a loop timer, body::json answers 400/413.
+#include "support/http_checks.h"
 #include "support/raw_client.h"
 #include "support/server_thread.h"
 
@@ -13,14 +14,6 @@
 using namespace testing_support;
 
 namespace {
-
-HttpResponse fetch(int port, const std::string& method, const std::string& target, const std::string& extra = "",
-                   const std::string& body = "") {
-    auto r = http_request(port, method + " " + target + " HTTP/1.1\r\nHost: t\r\n" + extra + "Content-Length: " +
-                                    std::to_string(body.size()) + "\r\n\r\n" + body);
-    REQUIRE(r);
-    return *r;
-}
 
 struct Fixture {
     std::atomic<int> after_double_next{0};
@@ -80,29 +73,29 @@ TEST_SUITE("router_errors") {
 
 TEST_CASE("a thrown exception becomes a 500 without its details, JSON when the client accepts JSON") {
     Fixture f;
-    auto text = fetch(f.port(), "GET", "/throw/std");
+    auto text = http_fetch(f.port(), "GET", "/throw/std");
     CHECK(text.status == 500);
     CHECK(text.header("content-type") == "text/plain; charset=utf-8");
     CHECK(text.body == "Internal Server Error\n");
     CHECK(text.header("x-content-type-options") == "nosniff");
-    auto missing = fetch(f.port(), "GET", "/<script>alert(1)</script>");
+    auto missing = http_fetch(f.port(), "GET", "/<script>alert(1)</script>");
     CHECK(missing.status == 404);
     CHECK(missing.header("content-type") == "text/plain; charset=utf-8");
     CHECK(missing.header("x-content-type-options") == "nosniff");  // the path is echoed: no sniffing into HTML
-    auto json = fetch(f.port(), "GET", "/throw/std", "Accept: application/json\r\n");
+    auto json = http_fetch(f.port(), "GET", "/throw/std", "Accept: application/json\r\n");
     CHECK(json.status == 500);
     CHECK(json.header("content-type") == "application/json; charset=utf-8");
     CHECK(json.body == R"({"error":"Internal Server Error"})");
-    CHECK(fetch(f.port(), "GET", "/throw/int").status == 500);
+    CHECK(http_fetch(f.port(), "GET", "/throw/int").status == 500);
     CHECK(f.server.stop());
 }
 
 TEST_CASE("a thrown duplex::Error and next(err) answer with their 4xx status and message") {
     Fixture f;
-    auto tea = fetch(f.port(), "GET", "/throw/teapot", "Accept: application/json\r\n");
+    auto tea = http_fetch(f.port(), "GET", "/throw/teapot", "Accept: application/json\r\n");
     CHECK(tea.status == 418);
     CHECK(tea.body == R"({"error":"short and stout"})");
-    auto conflict = fetch(f.port(), "GET", "/next-err");
+    auto conflict = http_fetch(f.port(), "GET", "/next-err");
     CHECK(conflict.status == 409);
     CHECK(conflict.body == "conflict here\n");
     CHECK(f.server.stop());
@@ -110,16 +103,16 @@ TEST_CASE("a thrown duplex::Error and next(err) answer with their 4xx status and
 
 TEST_CASE("error layers answer, rewrite with next(err) or pass on with next()") {
     Fixture f;
-    auto handled = fetch(f.port(), "GET", "/handled/500");
+    auto handled = http_fetch(f.port(), "GET", "/handled/500");
     CHECK(handled.status == 299);
     CHECK(handled.body == R"({"handled":"code 500"})");
-    auto rewritten = fetch(f.port(), "GET", "/handled/400");
+    auto rewritten = http_fetch(f.port(), "GET", "/handled/400");
     CHECK(rewritten.status == 422);
     CHECK(rewritten.body == "second layer: rewritten");
-    auto passed = fetch(f.port(), "GET", "/handled/404");
+    auto passed = http_fetch(f.port(), "GET", "/handled/404");
     CHECK(passed.status == 404);
     CHECK(passed.body == "second layer: code 404");
-    auto sub = fetch(f.port(), "GET", "/sub/boom");
+    auto sub = http_fetch(f.port(), "GET", "/sub/boom");
     CHECK(sub.status == 400);
     CHECK(sub.body == R"({"sub_error":"sub boom"})");
     CHECK(f.server.stop());
@@ -127,7 +120,7 @@ TEST_CASE("error layers answer, rewrite with next(err) or pass on with next()") 
 
 TEST_CASE("next() called twice continues once") {
     Fixture f;
-    auto r = fetch(f.port(), "GET", "/double-next");
+    auto r = http_fetch(f.port(), "GET", "/double-next");
     CHECK(r.status == 200);
     CHECK(r.body == "once");
     CHECK(f.after_double_next == 1);
@@ -136,10 +129,10 @@ TEST_CASE("next() called twice continues once") {
 
 TEST_CASE("async handlers answer later from a loop timer; a late next(err) reaches the final handler") {
     Fixture f;
-    auto r = fetch(f.port(), "GET", "/async");
+    auto r = http_fetch(f.port(), "GET", "/async");
     CHECK(r.status == 200);
     CHECK(r.body == R"({"late":true,"path":"/async"})");
-    auto e = fetch(f.port(), "GET", "/async-next-err");
+    auto e = http_fetch(f.port(), "GET", "/async-next-err");
     CHECK(e.status == 503);
     CHECK(e.body == "Internal Server Error\n");
     CHECK(f.server.stop());
@@ -147,20 +140,20 @@ TEST_CASE("async handlers answer later from a loop timer; a late next(err) reach
 
 TEST_CASE("body::json: parsed value, 400 for invalid or empty JSON, 413 over its limit") {
     Fixture f;
-    auto ok = fetch(f.port(), "POST", "/json", "Content-Type: application/json\r\n", R"({"a":[1,2]})");
+    auto ok = http_fetch(f.port(), "POST", "/json", "Content-Type: application/json\r\n", R"({"a":[1,2]})");
     CHECK(ok.status == 200);
     CHECK(ok.body == R"({"got":{"a":[1,2]}})");
-    auto bad = fetch(f.port(), "POST", "/json", "Accept: application/json\r\n", "{nope");
+    auto bad = http_fetch(f.port(), "POST", "/json", "Accept: application/json\r\n", "{nope");
     CHECK(bad.status == 400);
     CHECK(nlohmann::json::parse(bad.body).contains("error"));
-    CHECK(fetch(f.port(), "POST", "/json", "", "").status == 400);
-    auto big = fetch(f.port(), "POST", "/json", "", "[" + std::string(100, '1') + "]");
+    CHECK(http_fetch(f.port(), "POST", "/json", "", "").status == 400);
+    auto big = http_fetch(f.port(), "POST", "/json", "", "[" + std::string(100, '1') + "]");
     CHECK(big.status == 413);
-    CHECK(fetch(f.port(), "POST", "/json", "", R"([{"a":[1]}])").status == 200);
-    auto deep = fetch(f.port(), "POST", "/json", "", R"([{"a":[[1]]}])");
+    CHECK(http_fetch(f.port(), "POST", "/json", "", R"([{"a":[1]}])").status == 200);
+    auto deep = http_fetch(f.port(), "POST", "/json", "", R"([{"a":[[1]]}])");
     CHECK(deep.status == 400);
     CHECK(deep.body.find("JSON body nested deeper than 3 levels") != std::string::npos);
-    CHECK(fetch(f.port(), "POST", "/json", "", R"(["[[[[", {"\"[[": "{{{{"}])").status == 200);
+    CHECK(http_fetch(f.port(), "POST", "/json", "", R"(["[[[[", {"\"[[": "{{{{"}])").status == 200);
     CHECK(f.server.stop());
 }
 

@@ -1,5 +1,7 @@
 #include "conn_swarm.h"
 
+#include "support/poll_deadline.h"
+
 #include <algorithm>
 #include <arpa/inet.h>
 #include <cerrno>
@@ -15,11 +17,6 @@ namespace testing_support {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-int remaining_ms(Clock::time_point deadline) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    return left < 0 ? 0 : static_cast<int>(left);
-}
 
 // Connections are started in batches: a burst bigger than the listen backlog would have SYNs dropped and
 // retried a second later.

@@ -1,5 +1,7 @@
 #include "process.h"
 
+#include "support/poll_deadline.h"
+
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -15,10 +17,6 @@ namespace testing_support {
 
 namespace {
 using Clock = std::chrono::steady_clock;
-int remaining_ms(Clock::time_point deadline) {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    return left < 0 ? 0 : static_cast<int>(left);
-}
 }  // namespace
 
 Process::Process(std::vector<std::string> argv, bool capture_stderr) {

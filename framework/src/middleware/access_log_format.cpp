@@ -98,6 +98,16 @@ void put_request_line(std::string& out, const AccessRecord& r) {
     put_quoted(out, line);
 }
 
+// "GET /path 200", how the dev and tiny lines begin; `color` (dev's, for the status class) goes before the status.
+void put_method_url_status(std::string& out, const AccessRecord& r, const char* color) {
+    out += r.method;
+    out += ' ';
+    out += r.url;
+    out += ' ';
+    out += color;
+    put_uint(out, static_cast<std::uint64_t>(r.status));
+}
+
 }  // namespace
 
 void format_access_line(std::string& out, AccessLogFormat format, const AccessRecord& r) {
@@ -126,12 +136,7 @@ void format_access_line(std::string& out, AccessLogFormat format, const AccessRe
         const char* color = cls == 5 ? "\x1b[31m" : cls == 4 ? "\x1b[33m" : cls == 3 ? "\x1b[36m"
                           : cls == 2 ? "\x1b[32m" : "\x1b[0m";
         out += "\x1b[0m";
-        out += r.method;
-        out += ' ';
-        out += r.url;
-        out += ' ';
-        out += color;
-        put_uint(out, static_cast<std::uint64_t>(r.status));
+        put_method_url_status(out, r, color);
         out += "\x1b[0m ";
         put_ms(out, r.ms);
         out += " ms - ";
@@ -140,11 +145,7 @@ void format_access_line(std::string& out, AccessLogFormat format, const AccessRe
         break;
     }
     case AccessLogFormat::tiny:
-        out += r.method;
-        out += ' ';
-        out += r.url;
-        out += ' ';
-        put_uint(out, static_cast<std::uint64_t>(r.status));
+        put_method_url_status(out, r, "");
         out += ' ';
         put_bytes(out, r.body_bytes);
         out += " - ";
