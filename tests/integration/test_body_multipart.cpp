@@ -20,7 +20,6 @@
 #include <mutex>
 #include <sstream>
 #include <string>
-#include <thread>
 
 using namespace testing_support;
 
@@ -189,11 +188,7 @@ TEST_CASE("files are written off the loop: a big upload intact and in order; a f
         REQUIRE(r);
         CHECK(r->status == 500);
     }
-    // The last write in flight ends on the pool, then the files go: bounded wait.
-    const auto deadline = std::chrono::steady_clock::now() + 10s;
-    while (!std::filesystem::is_empty(s.tmp.path()) && std::chrono::steady_clock::now() < deadline)
-        std::this_thread::sleep_for(10ms);
-    CHECK(std::filesystem::is_empty(s.tmp.path()));
+    CHECK(std::filesystem::is_empty(s.tmp.path()));  // removed before the answer, a write in flight or not
     CHECK(s.server.stop());
 }
 

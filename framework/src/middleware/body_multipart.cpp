@@ -57,8 +57,11 @@ public:
         complete();
     }
 
-    // The body stream failed: the connection answers it; the temporary files go with this object.
-    void abandon() { done_ = true; }
+    // The body stream failed: the connection answers it; the temporary files go now.
+    void abandon() {
+        done_ = true;
+        if (dir_) dir_->discard();
+    }
 
 private:
     void complete() {
@@ -144,7 +147,7 @@ private:
     void fail(int status, std::string why) {
         if (done_) return;
         done_ = true;
-        if (dir_) dir_->close_file();
+        if (dir_) dir_->discard();  // gone before the answer, even while the pool still writes
         next_(Error(status, std::move(why)));
     }
 

@@ -9,9 +9,13 @@ namespace duplex::detail {
 
 std::atomic<int> upload_write_errno{0};
 
-UploadDir::~UploadDir() {
-    close_all();
+UploadDir::~UploadDir() { discard(); }
+
+void UploadDir::discard() {
+    discarded_ = true;
+    close_all();  // unless a write is in flight: then after_write does it
     for (const std::string& f : files_) ::unlink(f.c_str());  // ENOENT when the handler moved it: fine
+    files_.clear();
     if (!dir_.empty()) ::rmdir(dir_.c_str());
 }
 
@@ -35,7 +39,7 @@ std::string UploadDir::open_file() {
 }
 
 void UploadDir::write(std::string_view bytes) {
-    if (fd_ < 0 || error_ != 0 || bytes.empty()) return;
+    if (fd_ < 0 || error_ != 0 || discarded_ || bytes.empty()) return;
     // Joined to the last queued op of this file unless the pool is writing that one: one allocation per op, and
     // few ops (one in flight, one filling) however small the chunks.
     if (ops_.empty() || ops_.back().fd != fd_ || ops_.back().close_after || (writing_ && ops_.size() == 1))
@@ -59,6 +63,7 @@ void UploadDir::close_file() {
 }
 
 void UploadDir::start_next() {
+    if (discarded_) return close_all();
     while (!writing_ && !ops_.empty()) {
         Op& op = ops_.front();
         if (done_ == op.bytes.size()) {  // all of it written (or nothing to write): close and move on

@@ -39,6 +39,9 @@ public:
     void write(std::string_view bytes);
     // Closes the open file once its queued bytes are written.
     void close_file();
+    // The upload failed: every file and the directory are removed now (a write in flight ends on an unlinked
+    // file), nothing more is written, and the descriptors close once the pool is done.
+    void discard();
 
     // Bytes queued and not yet written.
     std::uint64_t queued() const { return queued_; }
@@ -66,6 +69,7 @@ private:
     uv_fs_t req_{};
     std::size_t done_ = 0;     // bytes of the front op written so far
     bool writing_ = false;
+    bool discarded_ = false;
     std::shared_ptr<UploadDir> self_;  // while writing_: the pool still uses the front op's bytes
     std::uint64_t queued_ = 0;
     int error_ = 0;
