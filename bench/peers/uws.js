@@ -2,7 +2,8 @@
 // static files, /echo and /ws with publish, with the demo's flags and ready lines; with --tls-cert/--tls-key both
 // ports are uWS's SSLApp (https and wss).
 // uWS has no static file module: files are read once at startup and served from memory with ETag/Last-Modified
-// and 304 (no Range), which is how uWS applications usually serve small static sets.
+// and 304 (no Range), which is how uWS applications usually serve small static sets. Files over 1 MiB (duplex's
+// per-file cache limit) are read again on every request (readFileSync: the page cache, on the loop), as duplex does.
 'use strict';
 
 const fs = require('fs');
@@ -34,7 +35,8 @@ function loadFiles(root) {
       if (entry.isDirectory()) { walk(full); continue; }
       const stat = fs.statSync(full);
       files.set('/' + path.relative(root, full).split(path.sep).join('/'), {
-        body: fs.readFileSync(full),
+        body: stat.size > 1 << 20 ? null : fs.readFileSync(full),
+        path: full,
         type: mimeTypes[path.extname(full)] || 'application/octet-stream',
         etag: `"${stat.size.toString(16)}-${Math.floor(stat.mtimeMs).toString(16)}"`,
         lastModified: stat.mtime.toUTCString(),
@@ -83,7 +85,7 @@ httpApp.get('/*', (res, req) => {
     return;
   }
   res.writeHeader('Content-Type', file.type).writeHeader('ETag', file.etag)
-    .writeHeader('Last-Modified', file.lastModified).end(file.body);
+    .writeHeader('Last-Modified', file.lastModified).end(file.body || fs.readFileSync(file.path));
   log('GET', url, 200);
 });
 httpApp.any('/*', (res) => {

@@ -52,7 +52,8 @@ function parseOptions(argv) {
   return o;
 }
 
-// A deterministic static dir: a ~2 KiB index.html and a 1 MiB file of pseudo-random bytes.
+// A deterministic static dir: a ~2 KiB index.html, a 1 MiB file of pseudo-random bytes, and the same plus one byte
+// (just over duplex's 1 MiB cache_file_bytes: read from disk, the page cache, on every request).
 function makeStaticDir() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'duplex-bench-static-'));
   const rows = Array.from({ length: 24 }, (_, i) => `    <li>Item ${i}: a line of text to give the page a realistic size.</li>`);
@@ -66,7 +67,9 @@ function makeStaticDir() {
   }
   fs.writeFileSync(path.join(dir, 'index.html'), index);
   fs.writeFileSync(path.join(dir, 'big.bin'), big);
-  return { dir, files: { index, big } };
+  const bigDisk = Buffer.concat([big, Buffer.from('\n')]);
+  fs.writeFileSync(path.join(dir, 'big-disk.bin'), bigDisk);
+  return { dir, files: { index, big, bigDisk } };
 }
 
 function describeMachine(o) {

@@ -25,8 +25,8 @@ function definitions(paths) {
     },
     {
       id: 'uws', label: labels.uws, command: process.execPath, args: [path.join(bench, 'peers', 'uws.js')],
-      workloads: ['http_hello', 'http_index', 'http_1mib', 'ws_echo_32', 'ws_echo_16k', 'ws_idle_10k', 'ws_connect',
-        'ws_fanout_1k', 'https_hello', 'wss_echo_32', 'wss_connect', 'wss_idle_10k'],
+      workloads: ['http_hello', 'http_index', 'http_1mib', 'http_1mib_disk', 'ws_echo_32', 'ws_echo_16k', 'ws_idle_10k',
+        'ws_connect', 'ws_fanout_1k', 'https_hello', 'wss_echo_32', 'wss_connect', 'wss_idle_10k'],
     },
     {
       id: 'raw', label: labels.raw, command: paths.raw, args: [],

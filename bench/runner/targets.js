@@ -40,7 +40,7 @@ function judge(summaries, labels) {
     const ceiling = r ? `; the raw ceiling is ${fmt(advantage(w, r, e).factor)}x ${labels.express_ws}` : '';
     add(text, a.factor >= 10, `${fmt(a.factor)}x (${a.basis})${ceiling}`);
   }
-  for (const w of ['http_hello', 'ws_echo_32', 'ws_echo_16k']) {
+  for (const w of ['http_hello', 'http_1mib_disk', 'ws_echo_32', 'ws_echo_16k']) {
     const d = get(w, 'duplex');
     const u = get(w, 'uws');
     const text = `duplex server CPU/op <= ${labels.uws} on ${w}`;

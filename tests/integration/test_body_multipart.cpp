@@ -1,15 +1,20 @@
 // body::multipart() through a real server on a body::stream() route: fields into req.form(), files into a private
 // temporary directory (0700, files 0600) that is gone once the request ends, files to a callback instead, the
-// limits (413) and a missing boundary (400), each answered with the connection closed cleanly.
+// limits (413) and a missing boundary (400), each answered with the connection closed cleanly. Files are written on
+// libuv's thread pool: a big upload arrives intact and in order through the paused and resumed body stream, and a
+// failed write (a full disk) is a 500 with the temporary files removed.
 #include "support/raw_client.h"
 #include "support/server_thread.h"
 #include "support/temp_dir.h"
+
+#include "middleware/upload_dir.h"
 
 #include <doctest/doctest.h>
 
 #include <sys/stat.h>
 
 #include <atomic>
+#include <cerrno>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -56,6 +61,14 @@ struct UploadServer {
                                temp_path = f.path;
                            }
                            res.send("ok");
+                       });
+              duplex::body::MultipartOptions large = o;
+              large.max_file_bytes = 64 << 20;
+              app.post("/big", duplex::body::stream({.max_body_bytes = 64 << 20}), duplex::body::multipart(large),
+                       [this](duplex::Request& req, duplex::Response& res) {
+                           std::lock_guard<std::mutex> lock(m);
+                           temp_path = req.files().at(0).path;
+                           res.send(slurp(temp_path) == pattern_bytes(req.files()[0].size, 7) ? "same" : "differs");
                        });
               duplex::body::MultipartOptions cb;
               cb.on_file = [this](duplex::Request&, const duplex::UploadedFile&, std::string_view chunk, bool) {
@@ -145,6 +158,37 @@ TEST_CASE("files to a callback; limits are 413 and a missing boundary 400, the c
     refused(request("/up", f + "--XyZ--", "multipart/form-data"), 400);                           // no boundary
     refused(request("/up", "--XyZ\r\nContent-Disposition: form-data; name=a\r\n\r\nends mid-part"), 400, false);
     CHECK(std::filesystem::is_empty(s.tmp.path()));
+    CHECK(s.server.stop());
+}
+
+TEST_CASE("files are written off the loop: a big upload intact and in order; a full disk is 500, files removed") {
+    UploadServer s;
+    const std::string data = pattern_bytes(24 << 20, 7);  // many times the 1 MiB that pauses the body stream
+    const std::string body = part("name=\"f\"; filename=\"big.bin\"", data) + "--XyZ--\r\n";
+    {
+        RawClient c(s.port());
+        REQUIRE(c.send(request("/big", body), 30s));
+        auto r = c.read_response(30s);
+        REQUIRE(r);
+        CHECK(r->status == 200);
+        CHECK(r->body == "same");
+        REQUIRE(c.send("GET /nothing HTTP/1.1\r\nHost: t\r\n\r\n"));
+        REQUIRE(c.read_response());
+        CHECK(std::filesystem::is_empty(s.tmp.path()));
+    }
+    struct DiskFull {
+        DiskFull() { duplex::detail::upload_write_errno = ENOSPC; }
+        ~DiskFull() { duplex::detail::upload_write_errno = 0; }
+    } full;
+    {
+        RawClient c(s.port());
+        const std::string small = part("name=\"f\"; filename=\"f.bin\"", data.substr(0, 3 << 20)) + "--XyZ--\r\n";
+        (void)c.send(request("/big", small), 30s);  // the server may stop reading once a write failed
+        auto r = c.read_response(30s);
+        REQUIRE(r);
+        CHECK(r->status == 500);
+    }
+    CHECK(std::filesystem::is_empty(s.tmp.path()));  // removed before the answer, a write in flight or not
     CHECK(s.server.stop());
 }
 

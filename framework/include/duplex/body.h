@@ -88,7 +88,9 @@ struct MultipartOptions {
 
 /// Parses a multipart/form-data body (RFC 7578; an HTML form with enctype="multipart/form-data") as it arrives:
 /// text fields into req.form() (in order), files into temporary files listed by req.files() (see UploadedFile),
-/// or to options.on_file. Best on a body::stream() route, where the body is never held whole
+/// or to options.on_file. Temporary files are written on libuv's thread pool, the body stream paused while more
+/// than 1 MiB waits for the disk; the handlers run once every byte is written, and a failed write (a full disk) is
+/// 500 (EFBIG: 413) with the files removed. Best on a body::stream() route, where the body is never held whole
 /// (`app.post("/upload", body::stream({...}), body::multipart({...}), handler)`); on a buffered route it parses
 /// req.body(). Other content types pass through untouched; a multipart type without a valid boundary is 400.
 Middleware multipart(MultipartOptions options = {});

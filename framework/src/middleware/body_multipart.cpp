@@ -1,12 +1,19 @@
 // body::multipart(): MultipartParser's parts into req.form() and req.files(), fed from the body stream (or the
-// buffered body), with the limits of MultipartOptions.
+// buffered body), with the limits of MultipartOptions. Files go to disk on libuv's thread pool (UploadDir); while
+// more than kHighWater waits for the disk, the body stream is paused (backpressure to the client's TCP), and the
+// handlers run only once every byte is written.
 #include "duplex/body.h"
 
+#include "http/exchange.h"
+#include "http/http_session.h"
 #include "http/http_tokens.h"
+#include "http/middleware_access.h"
+#include "loop/loop_core.h"
 #include "middleware/header_params.h"
 #include "middleware/multipart_parser.h"
 #include "middleware/upload_dir.h"
 
+#include <cstring>
 #include <memory>
 #include <utility>
 
@@ -17,34 +24,70 @@ namespace {
 using detail::MultipartParser;
 using detail::PartHead;
 
+// Bytes waiting for the disk above which the body stream pauses, and below which it resumes.
+constexpr std::uint64_t kHighWater = 1 << 20;
+constexpr std::uint64_t kLowWater = 256 << 10;
+
 // One request's upload: the parser's events, the fields and files so far, the first error.
 class Upload : public MultipartParser::Events, public std::enable_shared_from_this<Upload> {
 public:
-    Upload(const MultipartOptions& o, std::string_view boundary, Request& req, Next next)
-        : o_(o), req_(req), next_(std::move(next)), parser_(boundary, o.max_head_bytes, o.max_parts, *this) {}
+    Upload(const MultipartOptions& o, std::string_view boundary, Request& req, uv_loop_t* loop, Next next)
+        : o_(o), req_(req), loop_(loop), next_(std::move(next)), parser_(boundary, o.max_head_bytes, o.max_parts, *this) {}
 
     void feed(std::string_view bytes) {
         if (done_) return;
         auto keep = shared_from_this();  // an error below may drop the callbacks that own this
         total_ += bytes.size();
         if (total_ > o_.max_total_bytes) return fail(413, "multipart body over max_total_bytes");
-        if (parser_.feed(bytes) == MultipartParser::Status::Error) fail_parse();
+        if (parser_.feed(bytes) == MultipartParser::Status::Error) return fail_parse();
+        if (dir_ && dir_->queued() > kHighWater && req_.body_streamed() && !req_.body_stream().paused())
+            req_.body_stream().pause();  // resumed by written()
     }
 
     void finish() {
         if (done_) return;
         auto keep = shared_from_this();
         if (parser_.finish() == MultipartParser::Status::Error) return fail_parse();
+        ended_ = true;
+        if (dir_ && dir_->queued() > 0) {
+            // The body stream drops its callbacks now: this object (whose next_ keeps the request) waits here.
+            waiting_ = shared_from_this();
+            return;
+        }
+        complete();
+    }
+
+    // The body stream failed: the connection answers it; the temporary files go now.
+    void abandon() {
+        done_ = true;
+        if (dir_) dir_->discard();
+    }
+
+private:
+    void complete() {
         done_ = true;
         req_.set_form(std::move(fields_));
         req_.set_files(std::move(files_), std::move(dir_));
         next_();
     }
 
-    // The body stream failed: the connection answers it; the temporary files go with this object.
-    void abandon() { done_ = true; }
+    // A write finished (or failed) on the thread pool.
+    void written() {
+        auto keep = std::move(waiting_);  // this object lives to the end of the call
+        if (done_) return;
+        if (dir_->error() != 0) {
+            const int e = dir_->error();
+            return fail(e == EFBIG ? 413 : 500, std::string("cannot write an uploaded file: ") + std::strerror(e));
+        }
+        if (ended_) {
+            if (dir_->queued() == 0) return complete();
+            waiting_ = std::move(keep);
+            return;
+        }
+        if (dir_->queued() <= kLowWater && req_.body_streamed() && req_.body_stream().paused())
+            req_.body_stream().resume();
+    }
 
-private:
     bool part_begin(const PartHead& head) override {
         in_file_ = head.filename.has_value();
         if (!in_file_) {
@@ -54,7 +97,12 @@ private:
         if (files_.size() >= o_.max_files) return fail(413, "more files than max_files"), false;
         files_.push_back({head.name, *head.filename, head.content_type, {}, 0});
         if (o_.on_file) return true;
-        if (!dir_) dir_ = std::make_shared<detail::UploadDir>(o_.temp_dir);
+        if (!dir_) {
+            dir_ = std::make_shared<detail::UploadDir>(loop_, o_.temp_dir);
+            dir_->on_progress([weak = weak_from_this()] {
+                if (auto self = weak.lock()) self->written();
+            });
+        }
         files_.back().path = dir_->open_file();
         if (files_.back().path.empty()) return fail(500, "cannot create a temporary file for an upload"), false;
         return true;
@@ -71,7 +119,7 @@ private:
         f.size += bytes.size();
         if (f.size > o_.max_file_bytes) return fail(413, "a file over max_file_bytes"), false;
         if (o_.on_file) return callback(f, bytes, false);
-        if (!dir_->write(bytes)) return fail(500, "cannot write an uploaded file"), false;
+        dir_->write(bytes);
         return true;
     }
 
@@ -99,27 +147,30 @@ private:
     void fail(int status, std::string why) {
         if (done_) return;
         done_ = true;
-        if (dir_) dir_->close_file();
+        if (dir_) dir_->discard();  // gone before the answer, even while the pool still writes
         next_(Error(status, std::move(why)));
     }
 
     const MultipartOptions& o_;
     Request& req_;
+    uv_loop_t* loop_;
     Next next_;
     MultipartParser parser_;
     Request::Pairs fields_;
     std::vector<UploadedFile> files_;
     std::shared_ptr<detail::UploadDir> dir_;
     std::uint64_t total_ = 0;
+    std::shared_ptr<Upload> waiting_;  // this object, while the handlers wait for the disk after the body's end
     bool in_file_ = false;
-    bool done_ = false;
+    bool ended_ = false;  // the whole body is parsed
+    bool done_ = false;   // the handlers were called, with the upload or an error
 };
 
 }  // namespace
 
 Middleware multipart(MultipartOptions options) {
     auto o = std::make_shared<const MultipartOptions>(std::move(options));
-    return [o](Request& req, Response&, Next next) {
+    return [o](Request& req, Response& res, Next next) {
         const std::string_view type = req.header("content-type");
         std::optional<std::string> boundary = MultipartParser::boundary_of(type);
         if (!boundary) {
@@ -129,7 +180,10 @@ Middleware multipart(MultipartOptions options) {
                 next();
             return;
         }
-        auto up = std::make_shared<Upload>(*o, *boundary, req, next);
+        detail::HttpSession* session = detail::MiddlewareAccess::exchange(res).session;
+        if (!session) return;  // the connection is gone: nobody to answer
+        uv_loop_t* loop = session->loop_core().uv();
+        auto up = std::make_shared<Upload>(*o, *boundary, req, loop, next);
         if (!req.body_streamed()) {
             up->feed(req.body());
             up->finish();
