@@ -5,6 +5,7 @@
 // match() writes into a caller-owned NameValueList (reused across requests, see http/url.h).
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +41,17 @@ struct MatchResult {
     bool matched() const noexcept { return status == MatchStatus::Match; }
 };
 
+// The first bytes of a path, packed into one word once per router walk: a pattern whose leading literal differs
+// from them is skipped with one compare (PathPattern::may_match), before match() sets anything up. Most layers a
+// request meets are not its own ("/api/..." layers before the static files).
+struct PathHead {
+    std::uint64_t bytes = 0;  // byte i of the path at bits 8i..8i+7 (lower-cased unless case-sensitive)
+    std::uint8_t known = 0;   // how many: up to 8, and none from the first '%' on (escapes compare decoded)
+    bool whole = false;       // the known bytes are the whole path
+
+    static PathHead of(std::string_view path, bool case_sensitive) noexcept;
+};
+
 // Grammar (a pattern starts with '/' or is exactly "*"):
 //   :name    a parameter: one or more bytes inside one segment, shortest first, so "/:from-:to" splits "a-b"
 //   *name    a wildcard: one or more bytes to the end of the path, slashes included, longest first; a bare '*' is named
@@ -63,6 +75,16 @@ public:
     // router uses to build Allow lists.
     MatchResult match(std::string_view raw_path, NameValueList& params) const;
 
+    // False when match() of the path `head` was taken from (with this pattern's case sensitivity) cannot succeed:
+    // its leading literal differs from the path's known first bytes, or is longer than the whole path. True says
+    // nothing: match() decides.
+    bool may_match(const PathHead& head) const noexcept {
+        const unsigned k = lead_len_ < head.known ? lead_len_ : head.known;
+        const std::uint64_t mask = k >= 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * k)) - 1;
+        if ((head.bytes ^ lead_) & mask) return false;
+        return k == lead_len_ || !head.whole;
+    }
+
 private:
     enum class Kind { Literal, Param, Wildcard };
     struct Token {
@@ -79,6 +101,8 @@ private:
 
     std::vector<Token> tokens_;
     PathPatternOptions options_;
+    std::uint64_t lead_ = 0;     // the leading literal's first bytes, packed as in PathHead
+    std::uint8_t lead_len_ = 0;  // how many (0: the pattern starts with a parameter or wildcard)
 };
 
 }  // namespace duplex::detail
