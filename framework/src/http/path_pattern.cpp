@@ -2,8 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
-#include <cstring>
 
 namespace duplex::detail {
 namespace {
@@ -111,45 +109,13 @@ std::optional<PathPattern> PathPattern::compile(std::string_view text, PathPatte
     }
     if (!pattern.tokens_.empty() && pattern.tokens_[0].kind == Kind::Literal) {
         const std::string& lead = pattern.tokens_[0].text;
-        pattern.lead_len_ = static_cast<std::uint8_t>(std::min<std::size_t>(lead.size(), 8));
-        for (std::size_t b = 0; b < pattern.lead_len_; ++b)
-            pattern.lead_ |= std::uint64_t{static_cast<unsigned char>(lead[b])} << (8 * b);
-    }
-    return pattern;
-}
-
-PathHead PathHead::of(std::string_view path, bool case_sensitive) noexcept {
-    PathHead head;
-    if constexpr (std::endian::native == std::endian::little) {
-        if (path.size() >= 8) {
-            // Eight bytes at once (this runs for every router walk): byte i of the word is path[i].
-            constexpr std::uint64_t ones = 0x0101010101010101, highs = 0x8080808080808080;
-            std::uint64_t x;
-            std::memcpy(&x, path.data(), 8);
-            // Bytes from the first '%' on are not known: the first zero byte of x ^ '%%%%...' (exact for the lowest).
-            const std::uint64_t y = x ^ (ones * '%');
-            const std::uint64_t percent = (y - ones) & ~y & highs;
-            const unsigned known = percent ? static_cast<unsigned>(std::countr_zero(percent)) / 8 : 8;
-            if (!case_sensitive) {  // 'A'-'Z' to 'a'-'z' in every byte
-                const std::uint64_t low7 = x & (ones * 0x7f);
-                const std::uint64_t upper = ((low7 + ones * (0x80 - 'A')) ^ (low7 + ones * (0x80 - 'Z' - 1))) & ~x & highs;
-                x |= upper >> 2;
-            }
-            head.bytes = known == 8 ? x : x & ((std::uint64_t{1} << (8 * known)) - 1);
-            head.known = static_cast<std::uint8_t>(known);
-            head.whole = known == path.size();
-            return head;
+        const unsigned char fold = options.case_sensitive ? 0 : PathHead::kFold;  // as PathHead::of folds
+        for (std::size_t b = 0; b < std::min<std::size_t>(lead.size(), 8); ++b) {
+            pattern.lead_ |= std::uint64_t{static_cast<unsigned char>(lead[b] | fold)} << (8 * b);
+            pattern.lead_mask_ |= std::uint64_t{0xFF} << (8 * b);
         }
     }
-    const std::size_t n = std::min<std::size_t>(path.size(), 8);
-    std::size_t i = 0;
-    for (; i < n && path[i] != '%'; ++i) {
-        const char c = case_sensitive ? path[i] : ascii_lower(path[i]);
-        head.bytes |= std::uint64_t{static_cast<unsigned char>(c)} << (8 * i);
-    }
-    head.known = static_cast<std::uint8_t>(i);
-    head.whole = i == path.size();
-    return head;
+    return pattern;
 }
 
 MatchResult PathPattern::match(std::string_view raw_path, NameValueList& params) const {

@@ -46,12 +46,12 @@ class RouterWalk : public std::enable_shared_from_this<RouterWalk> {
 public:
     RouterWalk(std::shared_ptr<const RouterStack> stack, Request& req, Response res, std::size_t base,
                std::function<void(std::optional<Error>)> done)
-        : stack_(std::move(stack)), req_(req), res_(std::move(res)), base_(base), head_(head_of(*stack_, req, base)),
-          done_(std::move(done)) {}
+        : stack_(std::move(stack)), req_(req), res_(std::move(res)), base_(base),
+          accepted_(accepted_methods(req)), done_(std::move(done)) {}
     RouterWalk(std::shared_ptr<const RouterStack> stack, Request& req, Response res, std::size_t base,
                Router::Done done)
-        : stack_(std::move(stack)), req_(req), res_(std::move(res)), base_(base), head_(head_of(*stack_, req, base)),
-          plain_done_(done) {}
+        : stack_(std::move(stack)), req_(req), res_(std::move(res)), base_(base),
+          accepted_(accepted_methods(req)), plain_done_(done) {}
 
     // Continues from the current layer with an optional pending error; `step` guards against a Next called
     // twice (only the Next of the latest step may continue). Called while a layer of this walk runs (next()
@@ -70,6 +70,11 @@ private:
         std::string_view path = req.path().substr(std::min(base, req.path().size()));
         return path.empty() ? std::string_view("/") : path;
     }
+    // The method bits a route must have to run for this request: a route for GET also answers HEAD.
+    static std::uint16_t accepted_methods(const Request& req) {
+        const std::uint16_t method = method_bit(req.method());
+        return req.method() == "HEAD" ? method | method_bit("GET") : method;
+    }
     static PathHead head_of(const RouterStack& stack, const Request& req, std::size_t base) {
         return PathHead::of(path_at(req, base), stack.options.case_sensitive);
     }
@@ -78,7 +83,12 @@ private:
     Request& req_;  // kept alive by res_
     Response res_;
     std::size_t base_;  // bytes of the path consumed by the mounts above this stack
-    PathHead head_;     // the first bytes of path_at(base_): skips a layer whose leading literal cannot match
+    // The first bytes of path_at(base_), to skip layers whose leading literal cannot match. Made at the second
+    // layer with a leading literal longer than "/": the first is tried with match() alone (on a short route list it is
+    // often the request's own), so a request that goes straight to its route pays nothing for the skip.
+    PathHead head_;
+    std::uint8_t long_leads_ = 0;  // such layers met so far, up to 2 (then head_ is made)
+    std::uint16_t accepted_;  // accepted_methods(req_), once per walk
     std::function<void(std::optional<Error>)> done_;
     Router::Done plain_done_ = nullptr;  // instead of done_, when the caller has a plain function
     std::size_t index_ = 0;

@@ -112,9 +112,6 @@ void RouterWalk::next(std::size_t step, std::optional<Error> err) {
 
 void RouterWalk::step_once() {
     RequestRouting::set_mount_offset(req_, base_);
-    const std::uint16_t method = method_bit(req_.method());
-    // A route for GET also answers HEAD.
-    const std::uint16_t accepted = req_.method() == "HEAD" ? method | method_bit("GET") : method;
     // What every layer of this walk matches against: base_ only changes between walks.
     const std::string_view path = path_at(req_, base_);
     NameValueList& scratch = match_scratch();
@@ -125,7 +122,11 @@ void RouterWalk::step_once() {
             // answer them), everything else is skipped.
             if (!(layer.kind == RouterStack::Kind::Mount && err_)) continue;
         }
-        if (!layer.pattern.may_match(head_)) continue;  // its leading literal differs: one compare, no match()
+        if (layer.pattern.has_long_lead()) {
+            if (long_leads_ < 2 && ++long_leads_ == 2) head_ = head_of(*stack_, req_, base_);
+            // From the second such layer on: its leading literal differs from the path's? One compare, no match().
+            if (long_leads_ == 2 && !layer.pattern.may_match(head_)) continue;
+        }
         MatchResult m = layer.pattern.match(path, scratch);
         if (m.status == MatchStatus::BadRequest && !err_) {
             err_ = Error(400, "malformed percent-encoding in the path");
@@ -134,7 +135,7 @@ void RouterWalk::step_once() {
         if (!m.matched()) continue;
         switch (layer.kind) {
         case RouterStack::Kind::Route: {
-            if (!(layer.methods & accepted)) {
+            if (!(layer.methods & accepted_)) {
                 *allow_to_ |= layer.methods;
                 continue;
             }

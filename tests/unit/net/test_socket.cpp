@@ -1,7 +1,8 @@
 // Socket on its own: the corked write queue (write() only queues, one flush per loop turn, buffered_amount,
 // on_drain), a peer that reads nothing, deadlines (on_timeout at the tick's resolution, cleared by 0), the deadline
-// sweep on a fake clock (SocketTable::sweep given the time: exact edges, no waiting), close() and end(). A real loopback TCP pair: the socket under test connects to a plain POSIX listener, whose accepted
-// end the test reads and writes directly. Every wait is bounded.
+// sweep on a fake clock (SocketTable::sweep given the time: exact edges, no waiting), close() and end(). A real
+// loopback TCP pair: the socket under test connects to a plain POSIX listener, whose accepted end the test reads and
+// writes directly. Every wait is bounded.
 #include <doctest/doctest.h>
 
 #include "loop/loop_core.h"

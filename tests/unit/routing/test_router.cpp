@@ -168,6 +168,31 @@ TEST_CASE("a path matched under other methods records them for 405 / OPTIONS") {
     CHECK(allow.empty());
 }
 
+TEST_CASE("layers skipped by their leading literal: the right route still runs, whatever the case or escapes") {
+    Router r;
+    std::string ran;
+    for (const char* path : {"/api/hello/:name", "/api/session", "/metrics", "/metrics.json", "/API/c", "/x/:id"}) {
+        r.get(path, [&ran, path](Request& req, Response&) {
+            ran = std::string(path) + " " + std::string(req.param("id"));
+        });
+    }
+    r.post("/api/session", [](Request&, Response&) {});
+    for (const auto& [target, expected] : std::vector<std::pair<std::string, std::string>>{
+             {"/api/c", "/API/c "}, {"/Api/C/", "/API/c "}, {"/%61pi/c", "/API/c "},
+             {"/metrics.json", "/metrics.json "}, {"/METRICS", "/metrics "}, {"/x/7", "/x/:id 7"},
+             {"/%78/8", "/x/:id 8"}}) {
+        CAPTURE(target);
+        ran.clear();
+        Walk w = run(r, get(target));
+        CHECK(ran == expected);
+        CHECK_FALSE(w.done);
+    }
+    ran.clear();
+    Walk w = run(r, get("/api", "GET"));  // shorter than every literal but "/": nothing runs
+    CHECK(ran.empty());
+    CHECK(w.done);
+}
+
 TEST_CASE("a malformed escape in a parameter becomes a 400 error") {
     Router r;
     r.get("/p/:v", [](Request&, Response&) { FAIL("must not run"); });
