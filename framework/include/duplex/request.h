@@ -21,7 +21,7 @@
 
 namespace duplex {
 
-namespace detail { class RequestParser; class HttpSession; struct Exchange; class RouterWalk; class WsEndpoints; struct SessionState;
+namespace detail { class RequestParser; struct RequestRouting; struct RequestConnection; struct SessionState;
                    struct SessionAccess; class BodyPipe; }
 
 /// A file of a multipart/form-data body (body::multipart()).
@@ -134,12 +134,11 @@ public:
     std::string route_pattern() const;
 
 private:
+    // The parser builds it; everything else goes through a narrow setter (http/request_setters.h) or the session
+    // slot (middleware/session_state.h).
     friend class detail::RequestParser;
-    friend struct detail::Exchange;
-    friend class detail::RouterWalk;
-    friend class detail::HttpSession;
-    friend class detail::WsEndpoints;
-    friend class Router;
+    friend struct detail::RequestRouting;
+    friend struct detail::RequestConnection;
     friend struct detail::SessionAccess;
     struct HeaderSpan {
         std::uint32_t name_off, name_len, value_off, value_len;
@@ -155,9 +154,8 @@ private:
     Span target_;
     Span path_;        // inside target_, or a "/" stored after it (absolute-form without a path)
     Span query_span_;  // inside target_
-    std::size_t mount_offset_ = 0;
+    std::size_t mount_offset_ = 0;  // route_path(): set by the router before each layer runs
     std::uint32_t route_id_ = 0;    // the matched route's name (metrics/route_names.h), 0 before one matched
-    std::uint16_t allow_mask_ = 0;  // methods of routes whose path matched (405 / OPTIONS Allow)
     std::string_view method_;  // points at llhttp's static method names
     int major_ = 1, minor_ = 1;
     std::string body_;

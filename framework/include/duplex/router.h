@@ -97,8 +97,10 @@ public:
 
     /// Runs the stack for one request; `done` gets the pending error (or none) if no layer finished it.
     void handle(Request& req, Response& res, std::function<void(std::optional<Error>)> done) const;
-    /// The end of a walk no layer finished: the request, the response and the pending error (if any).
-    using Done = void (*)(Request&, Response&, const std::optional<Error>&);
+    /// The end of a walk no layer finished: the request, the response, the pending error (if any), and the value
+    /// of an Allow header naming the methods of the routes whose path matched but whose method did not ("GET,
+    /// HEAD, OPTIONS"; "" when there were none: a 404 rather than a 405).
+    using Done = void (*)(Request&, Response&, const std::optional<Error>&, std::string_view allow);
     /// The same with a plain function as the end, given the request and response as well: nothing to allocate
     /// per request for it (the servers use this with their final handler).
     void handle(Request& req, Response& res, Done done) const;

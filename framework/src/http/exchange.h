@@ -48,8 +48,6 @@ struct Exchange {
     void reset();
     // A new public handle on `ex` (the only way to make one: Response's constructor is private).
     static Response response(std::shared_ptr<Exchange> ex);
-    // The route that answered req (route_names.h), 0 when none matched.
-    static std::uint32_t route_of(const Request& req) { return req.route_id_; }
 };
 
 }  // namespace duplex::detail

@@ -3,6 +3,7 @@
 #include "duplex/log.h"
 
 #include "http/body_pipe.h"
+#include "http/request_setters.h"
 #include "http/response_writer.h"
 #include "loop/loop_core.h"
 #include "net/socket.h"
@@ -13,7 +14,7 @@
 namespace duplex::detail {
 
 void Exchange::reset() {
-    req.clear();
+    RequestConnection::clear(req);
     session = nullptr;
     handles = 0;
     status = 200;
@@ -143,7 +144,7 @@ void HttpSession::dispatch(std::shared_ptr<Exchange> ex) {
         ex->close_after = true;
         if (!ex->body_open) stop_parsing();  // a streamed body is read to its end first
     }
-    ex->req.remote_ = remote();
+    RequestConnection::set_remote(ex->req, remote());
     queue_.push_back(ex);
     {
         Response res = Exchange::response(ex);
@@ -168,7 +169,7 @@ void HttpSession::upgrade(char* rest, std::size_t n) {
     ex->session = this;
     ex->queued = true;
     ex->started_ns = uv_hrtime();
-    ex->req.remote_ = remote();
+    RequestConnection::set_remote(ex->req, remote());
     queue_.push_back(ex);
     Socket* sock = socket_;
     bool switched;
@@ -201,7 +202,7 @@ void HttpSession::fail(int status, std::string_view why) {
     ex->keep_alive = false;
     // The method is known as soon as the request line has it: a HEAD gets its error head without the body.
     ex->head_only = ex->req.method() == "HEAD";
-    ex->req.remote_ = remote();
+    RequestConnection::set_remote(ex->req, remote());
     queue_.push_back(ex);
     std::string body(why);
     body.push_back('\n');
@@ -223,7 +224,7 @@ void HttpSession::begin_body() {
     }
     pipe->session = this;
     pipe->expect_continue = parser_.expects_continue();
-    cur_->req.pipe_ = pipe;
+    RequestConnection::set_pipe(cur_->req, pipe);
     cur_->body_open = true;
     cur_->keep_alive = parser_.keep_alive();
     pipe_ = std::move(pipe);

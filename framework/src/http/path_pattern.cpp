@@ -107,6 +107,14 @@ std::optional<PathPattern> PathPattern::compile(std::string_view text, PathPatte
         }
         pattern.tokens_.back().text.push_back(options.case_sensitive ? byte : ascii_lower(byte));
     }
+    if (!pattern.tokens_.empty() && pattern.tokens_[0].kind == Kind::Literal) {
+        const std::string& lead = pattern.tokens_[0].text;
+        const unsigned char fold = options.case_sensitive ? 0 : PathHead::kFold;  // as PathHead::of folds
+        for (std::size_t b = 0; b < std::min<std::size_t>(lead.size(), 8); ++b) {
+            pattern.lead_ |= std::uint64_t{static_cast<unsigned char>(lead[b] | fold)} << (8 * b);
+            pattern.lead_mask_ |= std::uint64_t{0xFF} << (8 * b);
+        }
+    }
     return pattern;
 }
 

@@ -4,7 +4,10 @@
 // PathPattern: immutable value type after compile(); any thread, no I/O; lives as long as the route owning it.
 // match() writes into a caller-owned NameValueList (reused across requests, see http/url.h).
 
+#include <bit>
 #include <cstddef>
+#include <cstdint>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -40,6 +43,47 @@ struct MatchResult {
     bool matched() const noexcept { return status == MatchStatus::Match; }
 };
 
+// The first bytes of a path, packed into one word once per router walk: a pattern whose leading literal differs
+// from them is skipped with one compare (PathPattern::may_match), before match() sets anything up. Most layers a
+// request meets are not its own ("/api/..." layers before the static files).
+struct PathHead {
+    std::uint64_t bytes = 0;  // byte i of the path at bits 8i..8i+7 (each ORed with kFold unless case-sensitive)
+    std::uint64_t mask = 0;   // 0xFF over the bytes known: up to 8, none from the first '%' on (escapes compare decoded)
+    bool whole = false;       // the known bytes are the whole path
+
+    // Case-insensitive patterns compare bytes with this bit set on both sides: one OR instead of lower-casing. Two
+    // bytes equal after ASCII lower-casing stay equal, which is all a filter in front of match() needs.
+    static constexpr unsigned char kFold = 0x20;
+
+    static PathHead of(std::string_view path, bool case_sensitive) noexcept {
+        PathHead head;
+        constexpr std::uint64_t ones = 0x0101010101010101;
+        const std::uint64_t fold = case_sensitive ? 0 : ones * kFold;
+        if (std::endian::native == std::endian::little && path.size() >= 8) {
+            // Eight bytes at once (this runs for every router walk): byte i of the word is path[i].
+            std::uint64_t x;
+            std::memcpy(&x, path.data(), 8);
+            // Bytes from the first '%' on are not known: the first zero byte of x ^ '%%%%...' (exact for the lowest).
+            const std::uint64_t y = x ^ (ones * '%');
+            const std::uint64_t percent = (y - ones) & ~y & (ones * 0x80);
+            const int known_bits = percent ? std::countr_zero(percent) - 7 : 64;
+            head.mask = known_bits == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << known_bits) - 1;
+            head.bytes = (x | fold) & head.mask;
+            head.whole = known_bits == 64 && path.size() == 8;
+            return head;
+        }
+        const std::size_t n = path.size() < 8 ? path.size() : 8;
+        std::size_t i = 0;
+        for (; i < n && path[i] != '%'; ++i) {
+            head.bytes |= std::uint64_t{static_cast<unsigned char>(path[i])} << (8 * i);
+            head.mask |= std::uint64_t{0xFF} << (8 * i);
+        }
+        head.bytes |= fold & head.mask;
+        head.whole = i == path.size();
+        return head;
+    }
+};
+
 // Grammar (a pattern starts with '/' or is exactly "*"):
 //   :name    a parameter: one or more bytes inside one segment, shortest first, so "/:from-:to" splits "a-b"
 //   *name    a wildcard: one or more bytes to the end of the path, slashes included, longest first; a bare '*' is named
@@ -63,6 +107,17 @@ public:
     // router uses to build Allow lists.
     MatchResult match(std::string_view raw_path, NameValueList& params) const;
 
+    // False when match() of the path `head` was taken from (with this pattern's case sensitivity) cannot succeed:
+    // its leading literal differs from the path's known first bytes, or is longer than the whole path. True says
+    // nothing: match() decides.
+    // True when the leading literal is longer than "/": may_match can tell something (every path starts with '/').
+    bool has_long_lead() const noexcept { return lead_mask_ > 0xFF; }
+    bool may_match(const PathHead& head) const noexcept {
+        const std::uint64_t both = head.mask & lead_mask_;
+        if ((head.bytes ^ lead_) & both) return false;
+        return both == lead_mask_ || !head.whole;
+    }
+
 private:
     enum class Kind { Literal, Param, Wildcard };
     struct Token {
@@ -79,6 +134,8 @@ private:
 
     std::vector<Token> tokens_;
     PathPatternOptions options_;
+    std::uint64_t lead_ = 0;       // the leading literal's first bytes, packed as in PathHead
+    std::uint64_t lead_mask_ = 0;  // 0xFF over them (0: the pattern starts with a parameter or wildcard)
 };
 
 }  // namespace duplex::detail

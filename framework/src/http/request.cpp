@@ -28,7 +28,6 @@ void Request::clear() {
     path_ = {};
     query_span_ = {};
     mount_offset_ = 0;
-    allow_mask_ = 0;
     route_id_ = 0;
     method_ = {};
     major_ = minor_ = 1;

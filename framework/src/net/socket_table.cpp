@@ -76,9 +76,16 @@ void SocketTable::untrack(Socket* s) {
     s->track_index_ = UINT32_MAX;
 }
 
-// The deadline sweep, every tick_ms while sockets live.
+// Every tick_ms while sockets live: the deadline sweep, and idle buffers given back.
 void SocketTable::tick() {
-    const std::uint64_t now = uv_now(core_.uv());
+    sweep(uv_now(core_.uv()));
+    if (tracked_.empty()) {
+        core_.clear_timer(tick_timer_);
+        tick_timer_ = 0;
+    }
+}
+
+void SocketTable::sweep(std::uint64_t now) {
     expired_.clear();
     for (Socket* s : tracked_) {
         if (s->deadline_ != 0 && s->deadline_ <= now) expired_.push_back(s);
@@ -92,10 +99,6 @@ void SocketTable::tick() {
         s->expire();
     }
     expired_.clear();
-    if (tracked_.empty()) {
-        core_.clear_timer(tick_timer_);
-        tick_timer_ = 0;
-    }
 }
 
 }  // namespace duplex::detail

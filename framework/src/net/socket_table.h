@@ -56,6 +56,10 @@ public:
 
     void close_all() override;
 
+    // The deadline sweep at loop time `now` (ms, uv_now's clock): every socket whose deadline has passed expires
+    // once. The tick calls it with uv_now; tests call it with a clock of their own.
+    void sweep(std::uint64_t now);
+
 private:
     void tick();
 

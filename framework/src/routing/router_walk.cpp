@@ -1,5 +1,7 @@
 #include "routing/router_stack.h"
 
+#include "http/request_setters.h"
+
 #include <cstdio>
 #include <exception>
 #include <utility>
@@ -27,8 +29,6 @@ std::string allow_header(std::uint16_t mask) {
     }
     return out;
 }
-
-std::uint16_t req_allow_mask(const Request& req) { return RouterWalk::allow_mask(req); }
 
 namespace {
 // Captures of the layer being tried, copied into the request before any layer function runs, so one list
@@ -111,13 +111,9 @@ void RouterWalk::next(std::size_t step, std::optional<Error> err) {
 }
 
 void RouterWalk::step_once() {
-    req_.mount_offset_ = base_;
-    const std::uint16_t method = method_bit(req_.method());
-    // A route for GET also answers HEAD.
-    const std::uint16_t accepted = req_.method() == "HEAD" ? method | method_bit("GET") : method;
+    RequestRouting::set_mount_offset(req_, base_);
     // What every layer of this walk matches against: base_ only changes between walks.
-    std::string_view path = req_.path().substr(std::min(base_, req_.path().size()));
-    if (path.empty()) path = "/";
+    const std::string_view path = path_at(req_, base_);
     NameValueList& scratch = match_scratch();
     while (index_ < stack_->layers.size()) {
         const RouterStack::Layer& layer = stack_->layers[index_++];
@@ -126,6 +122,11 @@ void RouterWalk::step_once() {
             // answer them), everything else is skipped.
             if (!(layer.kind == RouterStack::Kind::Mount && err_)) continue;
         }
+        if (layer.pattern.has_long_lead()) {
+            if (long_leads_ < 2 && ++long_leads_ == 2) head_ = head_of(*stack_, req_, base_);
+            // From the second such layer on: its leading literal differs from the path's? One compare, no match().
+            if (long_leads_ == 2 && !layer.pattern.may_match(head_)) continue;
+        }
         MatchResult m = layer.pattern.match(path, scratch);
         if (m.status == MatchStatus::BadRequest && !err_) {
             err_ = Error(400, "malformed percent-encoding in the path");
@@ -133,25 +134,27 @@ void RouterWalk::step_once() {
         }
         if (!m.matched()) continue;
         switch (layer.kind) {
-        case RouterStack::Kind::Route:
-            if (!(layer.methods & accepted)) {
-                req_.allow_mask_ |= layer.methods;
+        case RouterStack::Kind::Route: {
+            if (!(layer.methods & accepted_)) {
+                *allow_to_ |= layer.methods;
                 continue;
             }
-            req_.route_id_ = prefix_name == 0 ? layer.name : layer.joined.join(prefix_name, layer.name);
-            req_.params_.resize(scratch.size());
+            RequestRouting::set_route(req_, prefix_name == 0 ? layer.name : layer.joined.join(prefix_name, layer.name));
+            Request::Pairs& params = RequestRouting::params(req_);
+            params.resize(scratch.size());
             for (std::size_t i = 0; i < scratch.size(); ++i) {
-                req_.params_[i].first.assign(scratch[i].name);
-                req_.params_[i].second.assign(scratch[i].value);
+                params[i].first.assign(scratch[i].name);
+                params[i].second.assign(scratch[i].value);
             }
             call([&](Next n) { layer.fn(req_, res_, std::move(n)); });
             return;
+        }
         case RouterStack::Kind::Middleware:
-            req_.mount_offset_ = base_ + m.consumed;
+            RequestRouting::set_mount_offset(req_, base_ + m.consumed);
             call([&](Next n) { layer.fn(req_, res_, std::move(n)); });
             return;
         case RouterStack::Kind::Error:
-            req_.mount_offset_ = base_ + m.consumed;
+            RequestRouting::set_mount_offset(req_, base_ + m.consumed);
             call([&](Next n) { layer.error_fn(*err_, req_, res_, std::move(n)); });
             return;
         case RouterStack::Kind::Mount: {
@@ -160,13 +163,14 @@ void RouterWalk::step_once() {
             auto sub = std::make_shared<RouterWalk>(layer.sub, req_, res_, base_ + m.consumed,
                 [self, step_now](std::optional<Error> e) { self->next(step_now, std::move(e)); });
             sub->prefix_name = prefix_name == 0 ? layer.name : layer.joined.join(prefix_name, layer.name);
+            sub->allow_to_ = allow_to_;
             sub->next(0, err_);
             return;
         }
         }
     }
     if (auto plain = std::exchange(plain_done_, nullptr)) {
-        plain(req_, res_, err_);
+        plain(req_, res_, err_, *allow_to_ ? allow_header(*allow_to_) : std::string());
         return;
     }
     auto done = std::move(done_);

@@ -3,6 +3,7 @@
 #include "duplex/websocket.h"
 
 #include "http/http_session.h"
+#include "http/request_setters.h"
 #include "loop/loop_core.h"
 #include "server/final_handler.h"
 #include "server/server_host.h"
@@ -144,7 +145,7 @@ bool ServerHost::handle_upgrade(Request& req, Response& res, Socket& socket, cha
 
 void ServerHost::on_response_done(const Exchange& ex) {
     const std::uint64_t elapsed_ns = uv_hrtime() - ex.started_ns;
-    counters.on_response(Exchange::route_of(ex.req), ex.req.method(), ex.status, elapsed_ns, ex.body_bytes);
+    counters.on_response(detail::RequestRouting::route(ex.req), ex.req.method(), ex.status, elapsed_ns, ex.body_bytes);
     if (!access_log) return;
     AccessLogEntry e{ex.req.method(), ex.req.target(), ex.status, ex.body_bytes, elapsed_ns / 1'000'000,
                      ex.req.remote_address()};

@@ -2,7 +2,6 @@
 
 #include "duplex/json.h"
 #include "duplex/log.h"
-#include "routing/router_stack.h"
 
 namespace duplex::detail {
 
@@ -20,7 +19,7 @@ void answer(Request& req, Response& res, int status, const std::string& message)
 
 }  // namespace
 
-void final_handler(Request& req, Response& res, const std::optional<Error>& err) {
+void final_handler(Request& req, Response& res, const std::optional<Error>& err, std::string_view allow) {
     if (res.finished()) return;
     if (err) {
         int status = err->status();
@@ -39,9 +38,8 @@ void final_handler(Request& req, Response& res, const std::optional<Error>& err)
         answer(req, res, status, message);
         return;
     }
-    std::uint16_t allowed = req_allow_mask(req);
-    if (allowed) {
-        res.set("Allow", allow_header(allowed));
+    if (!allow.empty()) {
+        res.set("Allow", allow);
         if (req.method() == "OPTIONS") {
             res.status(204).end();
             return;

@@ -8,9 +8,10 @@
 #include "duplex/response.h"
 
 #include <optional>
+#include <string_view>
 
 namespace duplex::detail {
 
-void final_handler(Request& req, Response& res, const std::optional<Error>& err);
+void final_handler(Request& req, Response& res, const std::optional<Error>& err, std::string_view allow);
 
 }  // namespace duplex::detail

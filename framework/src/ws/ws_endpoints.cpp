@@ -2,6 +2,7 @@
 
 #include "duplex/log.h"
 
+#include "http/request_setters.h"
 #include "net/socket.h"
 #include "util/buffer_capacity.h"
 #include "util/slab_pool.h"
@@ -87,8 +88,9 @@ bool WsEndpoints::upgrade(Request& req, Response& res, Socket& socket, char* res
     const Entry* e = find(req.path(), route_params);
     if (!e) return false;
     // The route's parameters, for onupgrade and onopen (req.param("room") of "/rooms/:room").
-    req.params_.clear();
-    for (const NameValue& p : route_params) req.params_.emplace_back(p.name, p.value);
+    Request::Pairs& req_params = RequestRouting::params(req);
+    req_params.clear();
+    for (const NameValue& p : route_params) req_params.emplace_back(p.name, p.value);
     const WsRoute& route = e->route->route;
     // Repeated headers count as one comma-separated list (RFC 9110 5.3). A repeated key or version therefore fails
     // its check, as RFC 6455 11.3 allows each only once in a request.

@@ -1,7 +1,8 @@
 // Socket on its own: the corked write queue (write() only queues, one flush per loop turn, buffered_amount,
-// on_drain), a peer that reads nothing, deadlines (on_timeout at the tick's resolution, cleared by 0), close()
-// and end(). A real loopback TCP pair: the socket under test connects to a plain POSIX listener, whose accepted
-// end the test reads and writes directly. Every wait is bounded.
+// on_drain), a peer that reads nothing, deadlines (on_timeout at the tick's resolution, cleared by 0), the deadline
+// sweep on a fake clock (SocketTable::sweep given the time: exact edges, no waiting), close() and end(). A real
+// loopback TCP pair: the socket under test connects to a plain POSIX listener, whose accepted end the test reads and
+// writes directly. Every wait is bounded.
 #include <doctest/doctest.h>
 
 #include "loop/loop_core.h"
@@ -37,7 +38,11 @@ struct Recorder final : Protocol {
     void on_data(char* p, std::size_t n) override { data.append(p, n); }
     void on_eof() override { eof = true; }
     void on_drain() override { ++drains; }
-    void on_timeout() override { ++timeouts; }
+    std::function<void()> then_timeout;  // runs inside on_timeout (re-arming, as the WebSocket idle ping does)
+    void on_timeout() override {
+        ++timeouts;
+        if (then_timeout) then_timeout();
+    }
     void on_closed(int s) override {
         ++closes;
         status = s;
@@ -209,5 +214,75 @@ TEST_CASE("end() delivers what is queued, then the peer reads EOF, and the socke
     p.peer = -1;
     CHECK(p.run_until([&] { return p.events->closes == 1; }));
     CHECK(p.events->status == 0);
+}
+
+TEST_CASE("the deadline sweep on a fake clock: expiry at the exact millisecond, once; reset, cleared, re-armed") {
+    Pair p;
+    SocketTable& table = SocketTable::of(p.core.uv());
+    // No loop turn from here on: uv_now stays put, and the sweep runs only when the test says, at the time it says.
+    const std::uint64_t t0 = uv_now(p.core.uv());
+    p.socket->set_timeout(100);
+    table.sweep(t0 + 99);
+    CHECK(p.events->timeouts == 0);
+    table.sweep(t0 + 100);
+    CHECK(p.events->timeouts == 1);
+    table.sweep(t0 + 100000);
+    CHECK(p.events->timeouts == 1);  // a deadline fires once
+
+    p.socket->set_timeout(50);
+    p.socket->set_timeout(200);  // a later deadline replaces the earlier one
+    table.sweep(t0 + 150);
+    CHECK(p.events->timeouts == 1);
+    table.sweep(t0 + 200);
+    CHECK(p.events->timeouts == 2);
+
+    p.socket->set_timeout(10);
+    p.socket->set_timeout(0);  // cleared
+    table.sweep(t0 + 1000000);
+    CHECK(p.events->timeouts == 2);
+
+    // Re-armed from inside on_timeout: the new deadline counts from t0 (uv_now did not move), so the same sweep
+    // does not fire it again; the sweep at its own time does.
+    int rearms = 0;
+    p.events->then_timeout = [&] {
+        if (rearms++ == 0) p.socket->set_timeout(300);
+    };
+    p.socket->set_timeout(100);
+    table.sweep(t0 + 100);
+    CHECK(p.events->timeouts == 3);
+    table.sweep(t0 + 299);
+    CHECK(p.events->timeouts == 3);
+    table.sweep(t0 + 300);
+    CHECK(p.events->timeouts == 4);
+    CHECK(p.events->closes == 0);
+}
+
+TEST_CASE("fake clock: an ending socket whose peer reads nothing is dropped (ETIMEDOUT) at the progress bound") {
+    Pair p;
+    SocketTable& table = SocketTable::of(p.core.uv());
+    // More than the kernel's buffers hold on both sides, so that a write stays in flight.
+    p.socket->write(std::string(16 << 20, 'x'));
+    // Let the kernel buffers fill: turns until the queued amount stops moving (bounded).
+    std::size_t last = SIZE_MAX;
+    for (int i = 0; i < 100 && p.socket->buffered_amount() != last; ++i) {
+        last = p.socket->buffered_amount();
+        const auto settle = Clock::now() + 20ms;
+        p.run_until([&] { return Clock::now() > settle; });
+    }
+    REQUIRE(p.socket->buffered_amount() > 0);
+    const std::uint64_t t0 = uv_now(p.core.uv());
+    p.socket->end(2000, 1000);
+    table.sweep(t0 + 999);
+    p.turn();
+    CHECK(p.events->closes == 0);
+    // At the bound nothing moved: dropped. (On a loaded machine the kernel may still have been moving bytes into
+    // the peer's buffer when end() measured: that earns one more period, and no more while the peer reads nothing.)
+    for (std::uint64_t period = 1; period <= 3 && p.events->closes == 0; ++period) {
+        table.sweep(t0 + 1000 * period);
+        p.run_until([&] { return p.events->closes > 0; }, 200ms);
+    }
+    CHECK(p.events->closes == 1);
+    CHECK(p.events->status == UV_ETIMEDOUT);
+    CHECK(p.events->timeouts == 0);  // an ending socket's bound is the socket's own business, not the protocol's
 }
 }

@@ -1,6 +1,7 @@
 // PathPattern::compile and PathPattern::match (http/path_pattern.h).
 #include <doctest/doctest.h>
 
+#include <cstdint>
 #include <string>
 #include <utility>
 #include <vector>
@@ -266,6 +267,57 @@ TEST_CASE("invalid patterns are refused with a position") {
     PatternError error;
     CHECK_FALSE(PathPattern::compile(many, {}, &error));
     CHECK(std::string(error.reason) == "too many parameters");
+}
+
+TEST_CASE("may_match: refuses what the leading literal rules out, never what match() takes") {
+    const char* patterns[] = {"/api/hello/:name", "/api", "/", "*", "/metrics.json", "/x", "/caf%C3%A9", "/:id",
+                              "/API/Long/Literal", "/a/", "/files/*rest", "/abcdefghij/k"};
+    const char* paths[] = {"/", "/api", "/api/", "/API/hello/x", "/api/hello/%41", "/%61pi", "/metrics", "/metrics.json",
+                           "/x", "/X", "/xy", "/caf%c3%a9", "/café", "/api/long/literal/more", "/a", "/a/",
+                           "/files/a/b", "/abcdefghij/k", "/abcdefgh", "/abcdefghiJ/K", "", "/%2F"};
+    NameValueList params;
+    for (const bool case_sensitive : {false, true}) {
+        for (const bool end : {true, false}) {
+            for (const char* text : patterns) {
+                const PathPattern p = compile_ok(text, {case_sensitive, false, end});
+                for (const char* path : paths) {
+                    CAPTURE(text);
+                    CAPTURE(path);
+                    CAPTURE(case_sensitive);
+                    const MatchResult m = p.match(path, params);
+                    const bool may = p.may_match(PathHead::of(path, case_sensitive));
+                    if (m.status != MatchStatus::NoMatch) CHECK(may);
+                }
+            }
+        }
+    }
+    // PathHead's eight-bytes-at-once path agrees with the plain byte loop, high bytes included.
+    for (const std::string& path : {"/ABCDEFGHIJ"s, "/aZ\xDA\xC1@[`{xyz"s, "/abc%41bcdef"s, "%2Fabcdefgh"s, "/1234567"s,
+                                   "/abcdefg%"s, "/MiXeD/CaSe/x"s}) {
+        for (const bool case_sensitive : {false, true}) {
+            CAPTURE(path);
+            std::uint64_t bytes = 0;
+            std::size_t i = 0;
+            for (; i < 8 && i < path.size() && path[i] != '%'; ++i) {
+                const char c = case_sensitive ? path[i] : static_cast<char>(path[i] | PathHead::kFold);
+                bytes |= std::uint64_t{static_cast<unsigned char>(c)} << (8 * i);
+            }
+            const PathHead head = PathHead::of(path, case_sensitive);
+            CHECK(head.bytes == bytes);
+            CHECK(head.mask == (i == 8 ? ~std::uint64_t{0} : (std::uint64_t{1} << (8 * i)) - 1));
+            CHECK(head.whole == (i == path.size()));
+        }
+    }
+    // The skips the router counts on: another first segment, or a path shorter than the literal.
+    const PathPattern hello = compile_ok("/api/hello/:name");
+    CHECK_FALSE(hello.may_match(PathHead::of("/", false)));
+    CHECK_FALSE(hello.may_match(PathHead::of("/index.html", false)));
+    CHECK_FALSE(hello.may_match(PathHead::of("/api", false)));
+    CHECK(hello.may_match(PathHead::of("/API/hello/x", false)));
+    CHECK(hello.may_match(PathHead::of("/%61pi/hello/x", false)));  // an escape: match() decides
+    CHECK_FALSE(compile_ok("/api", {true, false, true}).may_match(PathHead::of("/API", true)));
+    CHECK(compile_ok("/").may_match(PathHead::of("/anything", false)));
+    CHECK(compile_ok("*").may_match(PathHead::of("/anything", false)));
 }
 
 }  // TEST_SUITE
