@@ -33,19 +33,20 @@
 
 namespace duplex {
 
-/// The callbacks are WsRoute's, by name and type (websocket.h), except onopen: a client has no upgrade Request
-/// to pass. They are declared here again, flat, rather than in a shared base: a C++20 aggregate cannot designate
-/// a base's members, and `connect(loop, url, {.onopen = ..., .onmessage = ...})` is the browser's shape. The
-/// client hands them to the same session type a server route uses, so they behave identically.
+/// The callbacks are WsRoute's, by name and by type (the Ws*Fn types of websocket.h, defined once), except
+/// onopen: a client has no upgrade Request to pass. The members are listed flat rather than inherited from a
+/// shared base because a C++20 aggregate cannot designate a base's members, and
+/// `connect(loop, url, {.onopen = ..., .onmessage = ...})` is the browser's shape. The client hands them to the
+/// same session type a server route uses, so they behave identically.
 struct ClientOptions {
-    std::function<void(WebSocket&)> onopen;  ///< the handshake succeeded: OPEN, send() works
-    std::function<void(WebSocket&, const Message&)> onmessage;  ///< one whole message (data valid during the call)
-    std::function<void(WebSocket&, const CloseEvent&)> onclose;  ///< once, at the end (also after a failed connect)
+    WsEventFn onopen;       ///< the handshake succeeded: OPEN, send() works
+    WsMessageFn onmessage;  ///< one whole message (data valid during the call)
+    WsCloseFn onclose;      ///< once, at the end (also after a failed connect)
     /// Why the connection failed; error.code() is the close code that follows (1006 before OPEN).
-    std::function<void(WebSocket&, const Error&)> onerror;
-    std::function<void(WebSocket&)> ondrain;  ///< the buffered amount fell under WsOptions::high_water_bytes
-    std::function<void(WebSocket&, std::string_view)> onping;  ///< a ping arrived (the pong is sent for you)
-    std::function<void(WebSocket&, std::string_view)> onpong;  ///< a pong arrived
+    WsErrorFn onerror;
+    WsEventFn ondrain;      ///< the buffered amount fell under WsOptions::high_water_bytes
+    WsControlFn onping;     ///< a ping arrived (the pong is sent for you)
+    WsControlFn onpong;     ///< a pong arrived
 
     /// Subprotocols offered, in order of preference; the server's choice is ws.protocol() after open.
     std::vector<std::string> protocols;

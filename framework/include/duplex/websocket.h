@@ -80,17 +80,27 @@ struct WsOptions {
     std::size_t compress_min_bytes = 64;               ///< smaller messages are sent uncompressed
 };
 
+/// The callback types a server route (WsRoute) and a client (ClientOptions, client.h) share: defined once here,
+/// so the two cannot drift. Every callback runs on the connection's loop thread.
+///@{
+using WsMessageFn = std::function<void(WebSocket&, const Message&)>;
+using WsCloseFn = std::function<void(WebSocket&, const CloseEvent&)>;
+using WsErrorFn = std::function<void(WebSocket&, const Error&)>;
+using WsEventFn = std::function<void(WebSocket&)>;
+using WsControlFn = std::function<void(WebSocket&, std::string_view payload)>;
+///@}
+
 /// A WebSocket endpoint on a server: options, handshake hooks and callbacks, with designated initializers:
 ///   wss.route("/ws", {.onopen = ..., .onmessage = ...});
 struct WsRoute {
     /// Open: the upgrade request (its route params, query, headers) is valid during the call only.
     std::function<void(WebSocket&, const Request&)> onopen;
-    std::function<void(WebSocket&, const Message&)> onmessage;  ///< one whole message (data valid during the call)
-    std::function<void(WebSocket&, const CloseEvent&)> onclose;  ///< once per connection that opened
-    std::function<void(WebSocket&, const Error&)> onerror;  ///< a protocol error or a limit; onclose follows
-    std::function<void(WebSocket&)> ondrain;  ///< the buffered amount fell under WsOptions::high_water_bytes
-    std::function<void(WebSocket&, std::string_view)> onping;  ///< a ping arrived (the pong is sent for you)
-    std::function<void(WebSocket&, std::string_view)> onpong;  ///< a pong arrived
+    WsMessageFn onmessage;  ///< one whole message (data valid during the call)
+    WsCloseFn onclose;      ///< once per connection that opened
+    WsErrorFn onerror;      ///< a protocol error or a limit; onclose follows
+    WsEventFn ondrain;      ///< the buffered amount fell under WsOptions::high_water_bytes
+    WsControlFn onping;     ///< a ping arrived (the pong is sent for you)
+    WsControlFn onpong;     ///< a pong arrived
     /// Before the handshake is answered: return false to refuse (answer through res, else 403 is sent).
     std::function<bool(Request&, Response&)> onupgrade;
     /// Origin check: return false to refuse with 403.
