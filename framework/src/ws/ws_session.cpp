@@ -173,14 +173,21 @@ SendResult WsSession::queued() {
     return SendResult::Backpressure;
 }
 
-SendResult WsSession::enqueue(ws::Opcode op, std::string_view bytes, Framing framing) {
+SendResult WsSession::enqueue(ws::Opcode op, std::string_view bytes, Framing framing,
+                              const std::shared_ptr<const void>* owner) {
     if (auto refused = refuse(op, bytes.size())) return *refused;
     if (framing == Framing::Prepared) {
-        socket_->write(bytes);
+        if (owner) socket_->write_shared(bytes, *owner);
+        else socket_->write(bytes);
     } else if (!ws::is_control(op) && deflating() && bytes.size() >= options().compress_min_bytes) {
         std::string& z = deflate_scratch();
         z.clear();
-        if (zlib().deflater.deflate(bytes, z)) {
+        ws::Deflater& deflater = zlib().deflater;
+        if (extras_->deflater_stale) [[unlikely]] {
+            deflater.reset();
+            extras_->deflater_stale = false;
+        }
+        if (deflater.deflate(bytes, z)) {
             write_frame(op, z, true);
             trim(z);
         } else {
@@ -199,8 +206,8 @@ SendResult WsSession::enqueue(ws::Opcode op, std::string_view bytes, Framing fra
 
 SendResult WsSession::send(ws::Opcode op, std::string_view payload) { return enqueue(op, payload); }
 
-SendResult WsSession::send_prepared(std::string_view frame) {
-    return enqueue(ws::Opcode::Binary, frame, Framing::Prepared);
+SendResult WsSession::send_prepared(std::string_view frame, const std::shared_ptr<const void>* owner) {
+    return enqueue(ws::Opcode::Binary, frame, Framing::Prepared, owner);
 }
 
 SendResult WsSession::ping(std::string_view payload) {

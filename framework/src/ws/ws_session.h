@@ -63,12 +63,23 @@ public:
     ReadyState state() const { return state_; }
     // A data message (Text or Binary), compressed when deflate was agreed and it is big enough.
     SendResult send(ws::Opcode op, std::string_view payload);
-    SendResult send_prepared(std::string_view frame_bytes);  // an already framed message (publish)
-    // Whether a message compressed once without context (PublishedFrame::deflated) may go to this peer: deflate
-    // agreed with server_no_context_takeover and the full window, and a payload worth compressing.
+    // An already framed message (publish); owner, when set, keeps frame_bytes alive, and a large frame is then
+    // queued by reference to it rather than copied (Socket::write_shared).
+    SendResult send_prepared(std::string_view frame_bytes, const std::shared_ptr<const void>* owner = nullptr);
+    // Whether a message compressed once without context (PublishedFrame::deflated, window 15) may go to this peer:
+    // deflate agreed, a payload worth compressing, and no match distance past the peer's window (the full window,
+    // or a message no longer than it). Context takeover or not: a message that refers to nothing before it
+    // inflates in any window (see note_shared_deflate for our own stream).
     bool takes_shared_deflate(std::size_t payload_size) const {
-        return deflating() && extras_->deflate->server_no_context_takeover &&
-               extras_->deflate->server_max_window_bits == 15 && payload_size >= options().compress_min_bytes;
+        return deflating() && payload_size >= options().compress_min_bytes &&
+               (extras_->deflate->server_max_window_bits >= 15 ||
+                payload_size <= (std::size_t{1} << extras_->deflate->server_max_window_bits));
+    }
+    // A shared compressed frame went to this peer: with context takeover its window now holds bytes our own
+    // deflater never saw, so the next message we compress ourselves starts afresh (Deflater::reset) rather than
+    // referring back into them.
+    void note_shared_deflate() {
+        if (!extras_->deflate->server_no_context_takeover) extras_->deflater_stale = true;
     }
     // A user ping; payloads over 125 bytes are cut to 125.
     SendResult ping(std::string_view payload);
@@ -108,6 +119,7 @@ private:
         std::optional<ws::DeflateParams> deflate;
         std::unique_ptr<ws::DeflateStreams> zlib;  // created on the first compressed message, either way
         std::string owed_pong;  // the latest ping's payload while a pong waits unsent (see answer_ping)
+        bool deflater_stale = false;  // see note_shared_deflate
     };
     class Sink;
     Extras& extras();
@@ -130,7 +142,8 @@ private:
     // already built (publish).
     enum class Framing : std::uint8_t { Frame, Prepared };
     // The one door for outgoing bytes (see the top of this file).
-    SendResult enqueue(ws::Opcode op, std::string_view bytes, Framing framing = Framing::Frame);
+    SendResult enqueue(ws::Opcode op, std::string_view bytes, Framing framing = Framing::Frame,
+                       const std::shared_ptr<const void>* owner = nullptr);
     void write_frame(ws::Opcode op, std::string_view payload, bool rsv1);
     // The answer to a frame that must not queue: not open, or `incoming` more bytes would pass
     // max_buffered_bytes (then the backpressure policy decides). nullopt: go ahead.
