@@ -251,7 +251,8 @@ std::size_t WsEndpoints::send_to(const std::vector<WsSession*>& subscribers, con
                 bytes = z;
                 s->note_shared_deflate();
             }
-        SendResult r = s->send_prepared(bytes, owner);
+        SendResult r = owner && bytes.size() >= Socket::shared_write_min ? s->send_shared(bytes, *owner)
+                                                                          : s->send_prepared(bytes);
         if (r == SendResult::Queued || r == SendResult::Backpressure) ++delivered;
     }
     counters.fanout += delivered;

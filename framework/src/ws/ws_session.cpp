@@ -150,7 +150,8 @@ ws::DeflateStreams& WsSession::zlib() {
     return *x.zlib;
 }
 
-std::optional<SendResult> WsSession::refuse(ws::Opcode op, std::size_t incoming) {
+// Inlined into both doors (enqueue, send_shared): it runs once per subscriber of every publish.
+[[gnu::always_inline]] inline std::optional<SendResult> WsSession::refuse(ws::Opcode op, std::size_t incoming) {
     if (state_ == ReadyState::Connecting) return SendResult::NotOpen;
     if (!socket_) return SendResult::Closed;
     // Our Close goes out while closing too, and past the cap: one small frame per connection, which ends it.
@@ -173,12 +174,10 @@ SendResult WsSession::queued() {
     return SendResult::Backpressure;
 }
 
-SendResult WsSession::enqueue(ws::Opcode op, std::string_view bytes, Framing framing,
-                              const std::shared_ptr<const void>* owner) {
+SendResult WsSession::enqueue(ws::Opcode op, std::string_view bytes, Framing framing) {
     if (auto refused = refuse(op, bytes.size())) return *refused;
     if (framing == Framing::Prepared) {
-        if (owner) socket_->write_shared(bytes, *owner);
-        else socket_->write(bytes);
+        socket_->write(bytes);
     } else if (!ws::is_control(op) && deflating() && bytes.size() >= options().compress_min_bytes) {
         std::string& z = deflate_scratch();
         z.clear();
@@ -197,17 +196,28 @@ SendResult WsSession::enqueue(ws::Opcode op, std::string_view bytes, Framing fra
         write_frame(op, bytes, false);
     }
     if (op == ws::Opcode::Pong) pong_queued_ = true;
-    if (WsCounters* c = route_->counters; c && !ws::is_control(op)) {
-        ++c->messages_out;
-        c->bytes_out += bytes.size();
-    }
+    if (!ws::is_control(op)) count_sent(bytes.size());
     return queued();
+}
+
+void WsSession::count_sent(std::size_t payload_bytes) {
+    if (WsCounters* c = route_->counters) {
+        ++c->messages_out;
+        c->bytes_out += payload_bytes;
+    }
 }
 
 SendResult WsSession::send(ws::Opcode op, std::string_view payload) { return enqueue(op, payload); }
 
-SendResult WsSession::send_prepared(std::string_view frame, const std::shared_ptr<const void>* owner) {
-    return enqueue(ws::Opcode::Binary, frame, Framing::Prepared, owner);
+SendResult WsSession::send_prepared(std::string_view frame) {
+    return enqueue(ws::Opcode::Binary, frame, Framing::Prepared);
+}
+
+SendResult WsSession::send_shared(std::string_view frame, const std::shared_ptr<const void>& owner) {
+    if (auto refused = refuse(ws::Opcode::Binary, frame.size())) return *refused;
+    socket_->write_shared(frame, owner);
+    count_sent(frame.size());
+    return queued();
 }
 
 SendResult WsSession::ping(std::string_view payload) {

@@ -4,7 +4,8 @@
 //
 // Every outgoing frame (data, prepared publish frames, user and idle pings, automatic pongs, Close) goes through
 // one step, enqueue(), which applies max_buffered_bytes with the route's policy and compresses data frames only
-// (RFC 7692 6.1: control frames never are). Automatic pongs are coalesced (RFC 6455 5.5.3: only the latest ping
+// (RFC 7692 6.1: control frames never are); a large shared publish frame takes send_shared(), the same checks and
+// counters with the bytes queued by reference. Automatic pongs are coalesced (RFC 6455 5.5.3: only the latest ping
 // needs an answer): while one pong waits unsent in the queue, later pings only replace the payload owed, which
 // goes out once the queue has drained. So a peer that floods pings and reads nothing costs at most one queued
 // pong plus 125 bytes, with reading going on; and when the buffer is over the cap anyway (the application
@@ -63,9 +64,9 @@ public:
     ReadyState state() const { return state_; }
     // A data message (Text or Binary), compressed when deflate was agreed and it is big enough.
     SendResult send(ws::Opcode op, std::string_view payload);
-    // An already framed message (publish); owner, when set, keeps frame_bytes alive, and a large frame is then
-    // queued by reference to it rather than copied (Socket::write_shared).
-    SendResult send_prepared(std::string_view frame_bytes, const std::shared_ptr<const void>* owner = nullptr);
+    SendResult send_prepared(std::string_view frame_bytes);  // an already framed message (publish)
+    // The same for a large frame that owner keeps alive: queued by reference, not copied (Socket::write_shared).
+    SendResult send_shared(std::string_view frame_bytes, const std::shared_ptr<const void>& owner);
     // Whether a message compressed once without context (PublishedFrame::deflated, window 15) may go to this peer:
     // deflate agreed, a payload worth compressing, and no match distance past the peer's window (the full window,
     // or a message no longer than it). Context takeover or not: a message that refers to nothing before it
@@ -142,8 +143,8 @@ private:
     // already built (publish).
     enum class Framing : std::uint8_t { Frame, Prepared };
     // The one door for outgoing bytes (see the top of this file).
-    SendResult enqueue(ws::Opcode op, std::string_view bytes, Framing framing = Framing::Frame,
-                       const std::shared_ptr<const void>* owner = nullptr);
+    SendResult enqueue(ws::Opcode op, std::string_view bytes, Framing framing = Framing::Frame);
+    void count_sent(std::size_t payload_bytes);  // a data message queued: the route's counters
     void write_frame(ws::Opcode op, std::string_view payload, bool rsv1);
     // The answer to a frame that must not queue: not open, or `incoming` more bytes would pass
     // max_buffered_bytes (then the backpressure policy decides). nullopt: go ahead.
