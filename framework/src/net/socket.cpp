@@ -83,12 +83,6 @@ void Socket::release_idle_buffer(bool trim) {
     if (output_ && output_->empty() && !output_->writing) give_back_output(trim);
 }
 
-void Socket::write(std::string_view bytes) {
-    if (closing_ || ending_ || bytes.empty()) return;
-    output().queued.append(bytes);
-    commit();
-}
-
 void Socket::write_shared(std::string_view bytes, const std::shared_ptr<const void>& owner) {
     if (bytes.size() < shared_write_min || filtered_) {  // a filter (TLS) seals a copy of every byte anyway
         write(bytes);

@@ -102,8 +102,12 @@ public:
     // A filter (TLS) carries this socket's bytes.
     bool filtered() const { return filtered_; }
 
-    // Queue bytes; flushed at the end of the loop turn. No-op once closing.
-    void write(std::string_view bytes);
+    // Queue bytes; flushed at the end of the loop turn. No-op once closing. Inline: once per subscriber of a publish.
+    void write(std::string_view bytes) {
+        if (closing_ || ending_ || bytes.empty()) return;
+        output().queued.append(bytes);
+        commit();
+    }
     // Direct access for serializers that append in place; call commit() afterwards. The reference stays valid
     // until control returns to the loop (the tick may give an idle buffer back).
     std::string& output_buffer() { return output().queued; }

@@ -174,11 +174,16 @@ SendResult WsSession::queued() {
     return SendResult::Backpressure;
 }
 
-SendResult WsSession::enqueue(ws::Opcode op, std::string_view bytes, Framing framing) {
+inline void WsSession::count_sent(std::size_t bytes) {
+    if (WsCounters* c = route_->counters) {
+        ++c->messages_out;
+        c->bytes_out += bytes;
+    }
+}
+
+SendResult WsSession::enqueue(ws::Opcode op, std::string_view bytes) {
     if (auto refused = refuse(op, bytes.size())) return *refused;
-    if (framing == Framing::Prepared) {
-        socket_->write(bytes);
-    } else if (!ws::is_control(op) && deflating() && bytes.size() >= options().compress_min_bytes) {
+    if (!ws::is_control(op) && deflating() && bytes.size() >= options().compress_min_bytes) {
         std::string& z = deflate_scratch();
         z.clear();
         ws::Deflater& deflater = zlib().deflater;
@@ -200,17 +205,13 @@ SendResult WsSession::enqueue(ws::Opcode op, std::string_view bytes, Framing fra
     return queued();
 }
 
-void WsSession::count_sent(std::size_t payload_bytes) {
-    if (WsCounters* c = route_->counters) {
-        ++c->messages_out;
-        c->bytes_out += payload_bytes;
-    }
-}
-
 SendResult WsSession::send(ws::Opcode op, std::string_view payload) { return enqueue(op, payload); }
 
 SendResult WsSession::send_prepared(std::string_view frame) {
-    return enqueue(ws::Opcode::Binary, frame, Framing::Prepared);
+    if (auto refused = refuse(ws::Opcode::Binary, frame.size())) return *refused;
+    socket_->write(frame);
+    count_sent(frame.size());
+    return queued();
 }
 
 SendResult WsSession::send_shared(std::string_view frame, const std::shared_ptr<const void>& owner) {

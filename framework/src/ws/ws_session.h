@@ -4,8 +4,8 @@
 //
 // Every outgoing frame (data, prepared publish frames, user and idle pings, automatic pongs, Close) goes through
 // one step, enqueue(), which applies max_buffered_bytes with the route's policy and compresses data frames only
-// (RFC 7692 6.1: control frames never are); a large shared publish frame takes send_shared(), the same checks and
-// counters with the bytes queued by reference. Automatic pongs are coalesced (RFC 6455 5.5.3: only the latest ping
+// (RFC 7692 6.1: control frames never are); frames built once for many (publish) take send_prepared() (copied)
+// or send_shared() (a large one, queued by reference): the same cap, policy and counters, without framing. Automatic pongs are coalesced (RFC 6455 5.5.3: only the latest ping
 // needs an answer): while one pong waits unsent in the queue, later pings only replace the payload owed, which
 // goes out once the queue has drained. So a peer that floods pings and reads nothing costs at most one queued
 // pong plus 125 bytes, with reading going on; and when the buffer is over the cap anyway (the application
@@ -139,12 +139,10 @@ private:
     void set_close_event(std::uint16_t code, std::string_view reason);
     // Flushes what is queued, then closes TCP, all within close_timeout.
     void end_socket();
-    // How enqueue() takes its bytes: a payload to frame (compressed if it is data and worth it), or a frame
-    // already built (publish).
-    enum class Framing : std::uint8_t { Frame, Prepared };
-    // The one door for outgoing bytes (see the top of this file).
-    SendResult enqueue(ws::Opcode op, std::string_view bytes, Framing framing = Framing::Frame);
-    void count_sent(std::size_t payload_bytes);  // a data message queued: the route's counters
+    // The one door for outgoing frames built here: frames the payload (compressed if it is data and worth it).
+    // Frames built once for many (publish) take send_prepared / send_shared: the same checks and counters.
+    SendResult enqueue(ws::Opcode op, std::string_view payload);
+    void count_sent(std::size_t bytes);  // a data message queued: the route's counters
     void write_frame(ws::Opcode op, std::string_view payload, bool rsv1);
     // The answer to a frame that must not queue: not open, or `incoming` more bytes would pass
     // max_buffered_bytes (then the backpressure policy decides). nullopt: go ahead.
