@@ -116,7 +116,7 @@ public:
     // (shared_write_min), else copies them as write() does; either way buffered_amount() counts them until the
     // kernel has them. For a frame published to many subscribers: each socket holds the one buffer.
     void write_shared(std::string_view bytes, const std::shared_ptr<const void>& owner);
-    static constexpr std::size_t shared_write_min = 2048;
+    static constexpr std::size_t shared_write_min = 512;  // measured: see README "Threads"
     // Writes everything queued now (used by the loop's flush and by end()).
     void flush();
     // Hands what is queued and then `bytes` to the kernel in one writev, now, without copying `bytes`; returns
