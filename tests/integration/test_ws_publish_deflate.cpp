@@ -1,7 +1,8 @@
-// publish and permessage-deflate: a published message is compressed once, and that one compressed frame goes to
-// every subscriber whose agreement has server_no_context_takeover (its peer inflates each message on its own).
-// Subscribers with context takeover, and those without deflate, get the plain frame. A subscriber's own compressed
-// sends interleave with published frames on one inflater. Reports the bytes on the wire and the cost per publish.
+// publish and permessage-deflate: a published message is compressed once, without context, and that one compressed
+// frame goes to every deflate subscriber, with context takeover or without (a message that refers to nothing before
+// it inflates in any window); subscribers without deflate get the plain frame. A subscriber's own compressed sends
+// interleave with published frames on one inflater: with context takeover, its own stream starts afresh after a
+// shared frame (its peer's window holds bytes the stream never saw). Reports the bytes on the wire and the cost.
 #include "support/server_thread.h"
 #include "support/ws_raw.h"
 #include "support/ws_zlib.h"
@@ -15,16 +16,18 @@ using namespace std::chrono_literals;
 
 TEST_SUITE("ws topics") {
 
-TEST_CASE("publish compresses once for no-context-takeover deflate subscribers, plain frames for the others") {
+TEST_CASE("publish compresses once for every deflate subscriber, context takeover or not; plain frames for others") {
     const std::string chat = R"({"type":"message","room":"lobby","name":"ada","text":"hello everyone, how is it going?"})";
     std::string message;
     for (int i = 0; i < 40; ++i) message += chat;  // ~4 KiB of chat-like JSON
+    std::string reply = message;                    // a subscriber's own message: close to the published ones
+    for (std::size_t at = 0; (at = reply.find("ada", at)) != std::string::npos;) reply.replace(at, 3, "bob");
     ServerThread server([&](duplex::App&, duplex::WsServer& wss) {
         auto join = [](duplex::WebSocket& ws, const duplex::Request&) { ws.subscribe("news"); };
-        auto own = [&](duplex::WebSocket& ws, const duplex::Message&) { ws.send(message); };
+        auto own = [&](duplex::WebSocket& ws, const duplex::Message&) { ws.send(reply); };
         wss.route("/fresh", {.onopen = join, .onmessage = own,
                              .options = {.permessage_deflate = true, .server_no_context_takeover = true}});
-        wss.route("/context", {.onopen = join, .options = {.permessage_deflate = true}});
+        wss.route("/context", {.onopen = join, .onmessage = own, .options = {.permessage_deflate = true}});
         wss.route("/plain", {.onopen = join});
     });
     const std::string offer = "Sec-WebSocket-Extensions: permessage-deflate\r\n";
@@ -36,27 +39,50 @@ TEST_CASE("publish compresses once for no-context-takeover deflate subscribers, 
     std::size_t accepted = 0;
     REQUIRE(server.run_on_loop([&] { accepted = server.wss().publish("news", message); }));
     CHECK(accepted == 3);
-    RawInflater inflater;  // one stream for the whole connection, as a browser keeps it
+    RawInflater inflater, kept;  // one stream for the whole connection each, as a browser keeps it
     auto f = fresh.read_frame();
     REQUIRE(f);
     CHECK((f->rsv & kRsv1) != 0);
     CHECK(inflater.inflate(f->payload) == message);
     const std::size_t compressed = f->payload.size();
-    for (WsRawClient* c : {&context, &plain}) {
-        auto p = c->read_frame();
-        REQUIRE(p);
-        CHECK(p->rsv == 0);
-        CHECK(p->payload == message);
+    auto k = context.read_frame();  // the same compressed frame
+    REQUIRE(k);
+    CHECK((k->rsv & kRsv1) != 0);
+    CHECK(k->payload == f->payload);
+    CHECK(kept.inflate(k->payload) == message);
+    auto p = plain.read_frame();
+    REQUIRE(p);
+    CHECK(p->rsv == 0);
+    CHECK(p->payload == message);
+    // Each subscriber's own compressed sends between published frames: all inflate on the same stream. With context
+    // takeover the second reply must not refer back across the published frame that came between.
+    for (int round = 0; round < 2; ++round) {
+        CAPTURE(round);
+        for (auto [client, stream] : {std::pair{&fresh, &inflater}, std::pair{&context, &kept}}) {
+            REQUIRE(client->send_text("again"));
+            auto mine = client->read_frame();
+            REQUIRE(mine);
+            CHECK((mine->rsv & kRsv1) != 0);
+            CHECK(stream->inflate(mine->payload) == reply);
+        }
+        REQUIRE(server.run_on_loop([&] { server.wss().publish("news", message); }));
+        for (auto [client, stream] : {std::pair{&fresh, &inflater}, std::pair{&context, &kept}}) {
+            auto again = client->read_frame();
+            REQUIRE(again);
+            CHECK(stream->inflate(again->payload) == message);
+        }
+        CHECK(plain.read_frame());
     }
-    // The subscriber's own compressed send, then another published frame: both inflate on the same stream.
-    REQUIRE(fresh.send_text("again"));
-    auto mine = fresh.read_frame();
-    REQUIRE(mine);
-    CHECK(inflater.inflate(mine->payload) == message);
-    REQUIRE(server.run_on_loop([&] { server.wss().publish("news", message); }));
-    auto again = fresh.read_frame();
-    REQUIRE(again);
-    CHECK(inflater.inflate(again->payload) == message);
+    // Context kept between two replies in a row: the second is smaller than the first.
+    std::size_t sizes[2] = {};
+    for (std::size_t& size : sizes) {
+        REQUIRE(context.send_text("again"));
+        auto mine = context.read_frame();
+        REQUIRE(mine);
+        CHECK(kept.inflate(mine->payload) == reply);
+        size = mine->payload.size();
+    }
+    CHECK(sizes[1] < sizes[0]);
     CHECK(compressed < message.size() / 4);
 
     // The cost: publishes to the three subscribers, each compressing once (the frames are read as they come).
@@ -66,13 +92,16 @@ TEST_CASE("publish compresses once for no-context-takeover deflate subscribers, 
         for (int i = 0; i < rounds; ++i) server.wss().publish("news", message);
     }));
     auto spent = std::chrono::steady_clock::now() - started;
-    MESSAGE("a " << message.size() << "-byte message goes out as " << compressed << " bytes to a deflate subscriber "
-                 "without context takeover; " << rounds << " publishes to 3 subscribers took "
+    MESSAGE("a " << message.size() << "-byte message goes out as " << compressed << " bytes to every deflate "
+                 "subscriber; " << rounds << " publishes to 3 subscribers took "
                  << std::chrono::duration_cast<std::chrono::microseconds>(spent).count() / rounds << " us each");
     for (int i = 0; i < rounds; ++i) {
-        auto p = fresh.read_frame();
-        REQUIRE(p);
-        CHECK(inflater.inflate(p->payload) == message);
+        auto a = fresh.read_frame();
+        auto b = context.read_frame();
+        REQUIRE(a);
+        REQUIRE(b);
+        CHECK(inflater.inflate(a->payload) == message);
+        CHECK(kept.inflate(b->payload) == message);
     }
 }
 

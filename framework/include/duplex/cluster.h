@@ -50,8 +50,8 @@ struct ThreadStats {
 namespace detail { class PublishedFrame; }
 
 /// A message framed once, to be queued to subscribers on any thread: immutable and reference-counted, so every
-/// thread and every subscriber queues the same bytes. It is also compressed once, on first need, for the
-/// permessage-deflate subscribers that agreed on server_no_context_takeover (WsOptions::server_no_context_takeover);
+/// thread and every subscriber queues the same bytes (a large frame by reference: no copy per subscriber). It is
+/// also compressed once, on first need, for the permessage-deflate subscribers, with context takeover or without;
 /// other subscribers get the plain frame. Copyable; any thread may hold and copy it.
 class SharedFrame {
 public:

@@ -123,7 +123,7 @@ std::size_t Worker::publish(std::string_view topic, std::string_view data, bool 
 std::size_t Worker::deliver_local(std::string_view topic, const SharedFrame& frame) {
     std::size_t n = 0;
     for (const State::Server& s : state_->servers)
-        if (s.host->ws) n += s.host->ws->deliver(topic, *frame.frame_);
+        if (s.host->ws) n += s.host->ws->deliver(topic, frame.frame_);
     return n;
 }
 

@@ -80,12 +80,18 @@ void Socket::give_back_output(bool trim) {
 }
 
 void Socket::release_idle_buffer(bool trim) {
-    if (output_ && output_->queued.empty() && !output_->writing) give_back_output(trim);
+    if (output_ && output_->empty() && !output_->writing) give_back_output(trim);
 }
 
-void Socket::write(std::string_view bytes) {
-    if (closing_ || ending_ || bytes.empty()) return;
-    output().queued.append(bytes);
+void Socket::write_shared(std::string_view bytes, const std::shared_ptr<const void>& owner) {
+    if (bytes.size() < shared_write_min || filtered_) {  // a filter (TLS) seals a copy of every byte anyway
+        write(bytes);
+        return;
+    }
+    if (closing_ || ending_) return;
+    SocketOutput& out = output();
+    out.chunks.push_back({owner, bytes, out.queued.size()});
+    out.chunk_bytes += bytes.size();
     commit();
 }
 
@@ -96,7 +102,9 @@ void Socket::commit() {
 }
 
 // write_queue_size: what the uv_write in flight has not handed to the kernel yet.
-std::size_t Socket::buffered_amount() const { return (output_ ? output_->queued.size() : 0) + tcp_.write_queue_size; }
+std::size_t Socket::buffered_amount() const {
+    return (output_ ? output_->queued.size() + output_->chunk_bytes : 0) + tcp_.write_queue_size;
+}
 
 void Socket::flush() {
     dirty_ = false;
@@ -105,7 +113,11 @@ void Socket::flush() {
         flush_sealed();
         return;
     }
-    if (!output_ || output_->queued.empty()) return;
+    if (!output_ || output_->empty()) return;
+    if (!output_->chunks.empty()) [[unlikely]] {
+        flush_chunks();
+        return;
+    }
     SocketOutput& out = *output_;
     std::string& q = out.queued;
     int fault = g_faults && g_faults->on_write ? g_faults->on_write(q.size()) : 0;
@@ -133,6 +145,69 @@ void Socket::flush() {
     int rc = uv_write(&out.req, reinterpret_cast<uv_stream_t*>(&tcp_), &rest, 1, on_written);
     if (rc < 0) {
         out.in_flight.clear();
+        close(rc);
+        return;
+    }
+    out.writing = true;
+    if (ending_) watch_progress();
+    check_backlog();
+}
+
+namespace {
+// The buffers of queue q with its chunks in their places, from byte `skip` of that stream on, at most `limit` bytes.
+void gather(const std::string& q, const std::vector<SharedChunk>& chunks, std::size_t skip, std::size_t limit,
+            std::vector<uv_buf_t>& iov) {
+    iov.clear();
+    auto add = [&](const char* p, std::size_t n) {
+        if (skip >= n) {
+            skip -= n;
+            return;
+        }
+        p += skip;
+        n = std::min(n - skip, limit);
+        skip = 0;
+        if (n == 0) return;
+        limit -= n;
+        iov.push_back(uv_buf_init(const_cast<char*>(p), static_cast<unsigned>(n)));
+    };
+    std::size_t from = 0;
+    for (const SharedChunk& c : chunks) {
+        add(q.data() + from, c.at - from);
+        from = c.at;
+        add(c.bytes.data(), c.bytes.size());
+    }
+    add(q.data() + from, q.size() - from);
+}
+}  // namespace
+
+void Socket::flush_chunks() {
+    SocketOutput& out = *output_;
+    auto* stream = reinterpret_cast<uv_stream_t*>(&tcp_);
+    const std::size_t total = out.queued.size() + out.chunk_bytes;
+    thread_local std::vector<uv_buf_t> iov;  // libuv copies what it keeps of it
+    const int fault = g_faults && g_faults->on_write ? g_faults->on_write(total) : 0;
+    int n = fault;
+    if (fault >= 0) {
+        gather(out.queued, out.chunks, 0, fault > 0 ? static_cast<std::size_t>(fault) : total, iov);
+        n = uv_try_write(stream, iov.data(), static_cast<unsigned>(iov.size()));
+    }
+    const std::optional<std::size_t> taken = accepted(n);
+    if (!taken) return;
+    if (*taken == total) {
+        out.clear_queued();
+        release_if_over(out.queued, SocketOutput::keep_capacity);
+        after_drain();
+        return;
+    }
+    // As in flush(): the rest goes to one uv_write, which holds the chunks' owners until on_written.
+    out.in_flight.swap(out.queued);
+    out.in_flight_chunks.swap(out.chunks);
+    out.chunk_bytes = 0;
+    gather(out.in_flight, out.in_flight_chunks, *taken, total, iov);
+    out.req.data = this;
+    if (int rc = uv_write(&out.req, stream, iov.data(), static_cast<unsigned>(iov.size()), on_written); rc < 0) {
+        out.in_flight.clear();
+        out.in_flight_chunks.clear();
         close(rc);
         return;
     }
@@ -191,6 +266,7 @@ std::optional<std::size_t> Socket::accepted(int n) {
 std::size_t Socket::write_now(std::string_view bytes) {
     // Fault injection applies to flush(): under a test's faults every byte takes the usual path.
     if (closing_ || ending_ || write_in_flight() || g_faults || filtered_ || bytes.empty()) return 0;
+    if (output_ && !output_->chunks.empty()) return 0;  // they go first, by flush()
     std::string* q = output_ && !output_->queued.empty() ? &output_->queued : nullptr;
     if (q && bytes.size() >= more_threshold) {
         // A head before a large body (a cached file): sent first with MSG_MORE rather than in one writev with the
@@ -224,13 +300,14 @@ void Socket::on_written(uv_write_t* req, int status) {
     SocketOutput& out = *s->output_;
     out.writing = false;
     out.in_flight.clear();  // libuv is done with it: the next flush may reuse it
+    out.in_flight_chunks.clear();
     release_if_over(out.in_flight, SocketOutput::spare_capacity);
     if (s->closing_) return;
     if (status < 0) {
         s->close(status);
         return;
     }
-    if (!out.queued.empty() || (s->filtered_ && (s->ending_ || s->filter().wire_pending()))) {
+    if (!out.empty() || (s->filtered_ && (s->ending_ || s->filter().wire_pending()))) {
         s->flush();
         return;
     }
@@ -322,7 +399,7 @@ void Socket::end(std::uint64_t linger_ms, std::uint64_t progress_ms) {
     // The linger and the progress bound wait with the bytes to be written: an idle Socket carries no field
     // for them.
     // A filtered socket always flushes: its goodbye (TLS close_notify) goes out before the shutdown.
-    if (filtered_ || write_in_flight() || (output_ && !output_->queued.empty())) {
+    if (filtered_ || write_in_flight() || (output_ && !output_->empty())) {
         output().linger_ms = saturate_ms(linger_ms);
         output_->progress_ms = saturate_ms(progress_ms);
         if (write_in_flight()) watch_progress();  // on_written goes on from there

@@ -25,6 +25,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace duplex::detail {
 
@@ -40,11 +41,22 @@ struct SocketFaults {
 };
 void set_socket_faults(SocketFaults* faults);
 
+// Immutable bytes queued by reference (Socket::write_shared): owner keeps them alive until the kernel has them.
+// They go out after the first `at` bytes of the queue they wait in, so copies and references keep their order.
+struct SharedChunk {
+    std::shared_ptr<const void> owner;
+    std::string_view bytes;
+    std::size_t at = 0;
+};
+
 // The output side of a Socket: the bytes queued this loop turn and the uv_write in flight. Held only while the
 // socket has something to write; otherwise it waits in SocketTable's spares (see SocketTable::take_output).
 struct SocketOutput {
     std::string queued;     // write() and output_buffer() append here; flushed once per loop turn
     std::string in_flight;  // handed to uv_write: must stay put until on_written, so never appended to
+    // Chunks queued by reference with queued, and those of the uv_write in flight (held until on_written).
+    std::vector<SharedChunk> chunks, in_flight_chunks;
+    std::size_t chunk_bytes = 0;  // of chunks
     uv_write_t req{};
     bool writing = false;   // a uv_write is in flight: in_flight and req belong to libuv until its callback
     std::uint32_t linger_ms = 0;  // end() while bytes wait: the linger for after they are written
@@ -58,11 +70,21 @@ struct SocketOutput {
     // the queue after the next swap: keeping it large would double what a slow peer costs) and, on the loop's
     // tick, both buffers of a spare waiting in SocketTable, up to spare_capacity.
     static constexpr std::size_t keep_capacity = 64 * 1024;
+    // Nothing waits for the next flush (a uv_write may be in flight).
+    bool empty() const { return queued.empty() && chunks.empty(); }
+    void clear_queued() {
+        queued.clear();
+        chunks.clear();
+        chunk_bytes = 0;
+    }
     static constexpr std::size_t spare_capacity = 4 * 1024;
     void shrink_to_spare() {
         release_if_over(queued, spare_capacity);
         release_if_over(in_flight, spare_capacity);
+        if (chunks.capacity() > spare_chunks) std::vector<SharedChunk>().swap(chunks);
+        if (in_flight_chunks.capacity() > spare_chunks) std::vector<SharedChunk>().swap(in_flight_chunks);
     }
+    static constexpr std::size_t spare_chunks = 16;
 };
 
 class Socket {
@@ -80,12 +102,21 @@ public:
     // A filter (TLS) carries this socket's bytes.
     bool filtered() const { return filtered_; }
 
-    // Queue bytes; flushed at the end of the loop turn. No-op once closing.
-    void write(std::string_view bytes);
+    // Queue bytes; flushed at the end of the loop turn. No-op once closing. Inline: once per subscriber of a publish.
+    void write(std::string_view bytes) {
+        if (closing_ || ending_ || bytes.empty()) return;
+        output().queued.append(bytes);
+        commit();
+    }
     // Direct access for serializers that append in place; call commit() afterwards. The reference stays valid
     // until control returns to the loop (the tick may give an idle buffer back).
     std::string& output_buffer() { return output().queued; }
     void commit();
+    // Queues immutable bytes by reference when they are large enough that a copy costs more than holding owner
+    // (shared_write_min), else copies them as write() does; either way buffered_amount() counts them until the
+    // kernel has them. For a frame published to many subscribers: each socket holds the one buffer.
+    void write_shared(std::string_view bytes, const std::shared_ptr<const void>& owner);
+    static constexpr std::size_t shared_write_min = 512;  // measured: see README "Threads"
     // Writes everything queued now (used by the loop's flush and by end()).
     void flush();
     // Hands what is queued and then `bytes` to the kernel in one writev, now, without copying `bytes`; returns
@@ -149,6 +180,8 @@ private:
     // flush() of a filtered socket: seals what is queued into in_flight (free while no write is in flight) and
     // writes that.
     void flush_sealed();
+    // flush() when chunks wait: one writev of the queue and the chunks, in order; the rest to one uv_write.
+    void flush_chunks();
     SocketFilter& filter() { return static_cast<SocketFilter&>(*protocol_); }
     // What uv_try_write (or an injected fault) returned, as the bytes the kernel took: 0 when it is full; an
     // error closes the socket and gives nullopt.

@@ -50,8 +50,9 @@ std::unique_ptr<SocketOutput> SocketTable::take_output() {
 void SocketTable::give_back_output(std::unique_ptr<SocketOutput> out, bool trim) {
     --outputs_lent_;
     if (spare_outputs_.size() >= max_spare_outputs) return;  // freed here
-    out->queued.clear();
+    out->clear_queued();
     out->in_flight.clear();
+    out->in_flight_chunks.clear();
     out->linger_ms = 0;
     if (trim) out->shrink_to_spare();
     spare_outputs_.push_back(std::move(out));

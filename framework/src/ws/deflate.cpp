@@ -180,6 +180,10 @@ bool Deflater::deflate(std::string_view message, std::string& out) {
     return ok;
 }
 
+void Deflater::reset() {
+    if (stream_) deflateReset(stream_.get());
+}
+
 DeflateStreams make_deflate_streams(const DeflateParams& params, Role role, int mem_level) {
     const bool server = role == Role::Server;
     return DeflateStreams{

@@ -73,6 +73,9 @@ public:
     // Compresses one whole message with Z_SYNC_FLUSH and appends it to `out` without the trailing 00 00 ff ff.
     // False (and `out` unchanged) only if zlib failed, e.g. could not allocate its state.
     bool deflate(std::string_view message, std::string& out);
+    // Forgets the context: the next message refers to nothing before it. For a peer that was sent a message this
+    // stream did not compress (a shared published frame), whose window no longer matches ours.
+    void reset();
 
 private:
     struct StreamDeleter {

@@ -1,9 +1,9 @@
 // PublishedFrame: one published message as its subscribers need it: the plain frame, built at once, and the same
 // message compressed once (permessage-deflate without context, window 15), built on the first subscriber that can
-// take it. A subscriber can take it when its agreement has server_no_context_takeover and the full window: its peer
-// then inflates every message on its own, so one compressed frame serves them all (uWebSockets' shared compressor
-// idea without its shared state). Other subscribers, deflate ones with context takeover included, get the plain
-// frame, as a compressor with context cannot be shared.
+// take it. Every deflate subscriber whose window holds it can (WsSession::takes_shared_deflate): a message that
+// refers to nothing before it inflates the same with context takeover or without, so one compressed frame serves
+// them all (uWebSockets' shared compressor, without forcing server_no_context_takeover on the connections: a
+// subscriber with context takeover only restarts its own stream after it, see WsSession::note_shared_deflate).
 //
 // Lifetime: a value; as a cluster's SharedFrame it is immutable and shared. Threads: const methods from any thread
 // (the compressed form is made once, under a lock); reset() by its owner only, when nothing else holds it.

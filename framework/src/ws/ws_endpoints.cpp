@@ -221,26 +221,40 @@ std::vector<std::string> WsEndpoints::topic_names() const {
 std::size_t WsEndpoints::publish_local(std::string_view topic, std::string_view data, bool binary) {
     auto t = topics_.find(std::string(topic));
     if (t == topics_.end()) return 0;
+    if (data.size() >= Socket::shared_write_min && t->second.size() > 1) {
+        // Large, and more than one subscriber: one frame that every socket holds a reference to, not a copy each.
+        auto shared = std::make_shared<const PublishedFrame>(data, binary);
+        const PublishedFrame& frame = *shared;
+        const std::shared_ptr<const void> owner = std::move(shared);
+        return send_to(t->second, frame, &owner);
+    }
     thread_local PublishedFrame frame;
     frame.reset(data, binary);
-    std::size_t delivered = send_to(t->second, frame);
+    std::size_t delivered = send_to(t->second, frame, nullptr);
     frame.trim(scratch_keep_bytes);
     return delivered;
 }
 
-std::size_t WsEndpoints::deliver(std::string_view topic, const PublishedFrame& frame) {
+std::size_t WsEndpoints::deliver(std::string_view topic, const std::shared_ptr<const PublishedFrame>& frame) {
     auto t = topics_.find(std::string(topic));
-    return t == topics_.end() ? 0 : send_to(t->second, frame);
+    if (t == topics_.end()) return 0;
+    const std::shared_ptr<const void> owner = frame;
+    return send_to(t->second, *frame, &owner);
 }
 
-std::size_t WsEndpoints::send_to(const std::vector<WsSession*>& subscribers, const PublishedFrame& frame) {
+std::size_t WsEndpoints::send_to(const std::vector<WsSession*>& subscribers, const PublishedFrame& frame,
+                                 const std::shared_ptr<const void>* owner) {
     std::size_t delivered = 0;
     // A send may fail a slow subscriber (policy Close); its removal happens later, in its close callback.
     for (WsSession* s : std::vector<WsSession*>(subscribers)) {
         std::string_view bytes = frame.plain();
         if (s->takes_shared_deflate(frame.payload_size()))
-            if (std::string_view z = frame.deflated(); !z.empty()) bytes = z;
-        SendResult r = s->send_prepared(bytes);
+            if (std::string_view z = frame.deflated(); !z.empty()) {
+                bytes = z;
+                s->note_shared_deflate();
+            }
+        SendResult r = owner && bytes.size() >= Socket::shared_write_min ? s->send_shared(bytes, *owner)
+                                                                          : s->send_prepared(bytes);
         if (r == SendResult::Queued || r == SendResult::Backpressure) ++delivered;
     }
     counters.fanout += delivered;

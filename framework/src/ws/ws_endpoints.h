@@ -48,7 +48,7 @@ public:
     std::size_t publish_local(std::string_view topic, std::string_view data, bool binary);
     // Local-only delivery of a frame built elsewhere (a cluster's publish from another thread): queues it to this
     // server's subscribers of topic, without the observer. Returns how many accepted it.
-    std::size_t deliver(std::string_view topic, const PublishedFrame& frame);
+    std::size_t deliver(std::string_view topic, const std::shared_ptr<const PublishedFrame>& frame);
     // Counts a publish made on this thread and tells the observer (a bridge forwards it to other processes):
     // the other half of publish, for a cluster's publish, whose local delivery is deliver().
     void announce(std::string_view topic, std::string_view data, bool binary);
@@ -76,7 +76,9 @@ private:
     // The first route matching path; its parameters (percent-decoded) go to params.
     const Entry* find(std::string_view path, NameValueList& params) const;
     // Queues frame to each of subscribers (a copy of the list: a send may close one); returns how many took it.
-    std::size_t send_to(const std::vector<WsSession*>& subscribers, const PublishedFrame& frame);
+    // owner, when set, holds frame: each subscriber's socket then keeps a reference to a large frame, not a copy.
+    std::size_t send_to(const std::vector<WsSession*>& subscribers, const PublishedFrame& frame,
+                        const std::shared_ptr<const void>* owner);
     void link(WsSession& s);
     void unlink(WsSession& s);
     // A copy of the open list: the calls made on each may close sessions and change the list.

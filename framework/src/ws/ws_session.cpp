@@ -150,7 +150,8 @@ ws::DeflateStreams& WsSession::zlib() {
     return *x.zlib;
 }
 
-std::optional<SendResult> WsSession::refuse(ws::Opcode op, std::size_t incoming) {
+// Inlined into both doors (enqueue, send_shared): it runs once per subscriber of every publish.
+[[gnu::always_inline]] inline std::optional<SendResult> WsSession::refuse(ws::Opcode op, std::size_t incoming) {
     if (state_ == ReadyState::Connecting) return SendResult::NotOpen;
     if (!socket_) return SendResult::Closed;
     // Our Close goes out while closing too, and past the cap: one small frame per connection, which ends it.
@@ -173,14 +174,24 @@ SendResult WsSession::queued() {
     return SendResult::Backpressure;
 }
 
-SendResult WsSession::enqueue(ws::Opcode op, std::string_view bytes, Framing framing) {
+inline void WsSession::count_sent(std::size_t bytes) {
+    if (WsCounters* c = route_->counters) {
+        ++c->messages_out;
+        c->bytes_out += bytes;
+    }
+}
+
+SendResult WsSession::enqueue(ws::Opcode op, std::string_view bytes) {
     if (auto refused = refuse(op, bytes.size())) return *refused;
-    if (framing == Framing::Prepared) {
-        socket_->write(bytes);
-    } else if (!ws::is_control(op) && deflating() && bytes.size() >= options().compress_min_bytes) {
+    if (!ws::is_control(op) && deflating() && bytes.size() >= options().compress_min_bytes) {
         std::string& z = deflate_scratch();
         z.clear();
-        if (zlib().deflater.deflate(bytes, z)) {
+        ws::Deflater& deflater = zlib().deflater;
+        if (extras_->deflater_stale) [[unlikely]] {
+            deflater.reset();
+            extras_->deflater_stale = false;
+        }
+        if (deflater.deflate(bytes, z)) {
             write_frame(op, z, true);
             trim(z);
         } else {
@@ -190,17 +201,24 @@ SendResult WsSession::enqueue(ws::Opcode op, std::string_view bytes, Framing fra
         write_frame(op, bytes, false);
     }
     if (op == ws::Opcode::Pong) pong_queued_ = true;
-    if (WsCounters* c = route_->counters; c && !ws::is_control(op)) {
-        ++c->messages_out;
-        c->bytes_out += bytes.size();
-    }
+    if (!ws::is_control(op)) count_sent(bytes.size());
     return queued();
 }
 
 SendResult WsSession::send(ws::Opcode op, std::string_view payload) { return enqueue(op, payload); }
 
 SendResult WsSession::send_prepared(std::string_view frame) {
-    return enqueue(ws::Opcode::Binary, frame, Framing::Prepared);
+    if (auto refused = refuse(ws::Opcode::Binary, frame.size())) return *refused;
+    socket_->write(frame);
+    count_sent(frame.size());
+    return queued();
+}
+
+SendResult WsSession::send_shared(std::string_view frame, const std::shared_ptr<const void>& owner) {
+    if (auto refused = refuse(ws::Opcode::Binary, frame.size())) return *refused;
+    socket_->write_shared(frame, owner);
+    count_sent(frame.size());
+    return queued();
 }
 
 SendResult WsSession::ping(std::string_view payload) {

@@ -4,7 +4,8 @@
 //
 // Every outgoing frame (data, prepared publish frames, user and idle pings, automatic pongs, Close) goes through
 // one step, enqueue(), which applies max_buffered_bytes with the route's policy and compresses data frames only
-// (RFC 7692 6.1: control frames never are). Automatic pongs are coalesced (RFC 6455 5.5.3: only the latest ping
+// (RFC 7692 6.1: control frames never are); frames built once for many (publish) take send_prepared() (copied)
+// or send_shared() (a large one, queued by reference): the same cap, policy and counters, without framing. Automatic pongs are coalesced (RFC 6455 5.5.3: only the latest ping
 // needs an answer): while one pong waits unsent in the queue, later pings only replace the payload owed, which
 // goes out once the queue has drained. So a peer that floods pings and reads nothing costs at most one queued
 // pong plus 125 bytes, with reading going on; and when the buffer is over the cap anyway (the application
@@ -64,11 +65,22 @@ public:
     // A data message (Text or Binary), compressed when deflate was agreed and it is big enough.
     SendResult send(ws::Opcode op, std::string_view payload);
     SendResult send_prepared(std::string_view frame_bytes);  // an already framed message (publish)
-    // Whether a message compressed once without context (PublishedFrame::deflated) may go to this peer: deflate
-    // agreed with server_no_context_takeover and the full window, and a payload worth compressing.
+    // The same for a large frame that owner keeps alive: queued by reference, not copied (Socket::write_shared).
+    SendResult send_shared(std::string_view frame_bytes, const std::shared_ptr<const void>& owner);
+    // Whether a message compressed once without context (PublishedFrame::deflated, window 15) may go to this peer:
+    // deflate agreed, a payload worth compressing, and no match distance past the peer's window (the full window,
+    // or a message no longer than it). Context takeover or not: a message that refers to nothing before it
+    // inflates in any window (see note_shared_deflate for our own stream).
     bool takes_shared_deflate(std::size_t payload_size) const {
-        return deflating() && extras_->deflate->server_no_context_takeover &&
-               extras_->deflate->server_max_window_bits == 15 && payload_size >= options().compress_min_bytes;
+        return deflating() && payload_size >= options().compress_min_bytes &&
+               (extras_->deflate->server_max_window_bits >= 15 ||
+                payload_size <= (std::size_t{1} << extras_->deflate->server_max_window_bits));
+    }
+    // A shared compressed frame went to this peer: with context takeover its window now holds bytes our own
+    // deflater never saw, so the next message we compress ourselves starts afresh (Deflater::reset) rather than
+    // referring back into them.
+    void note_shared_deflate() {
+        if (!extras_->deflate->server_no_context_takeover) extras_->deflater_stale = true;
     }
     // A user ping; payloads over 125 bytes are cut to 125.
     SendResult ping(std::string_view payload);
@@ -108,6 +120,7 @@ private:
         std::optional<ws::DeflateParams> deflate;
         std::unique_ptr<ws::DeflateStreams> zlib;  // created on the first compressed message, either way
         std::string owed_pong;  // the latest ping's payload while a pong waits unsent (see answer_ping)
+        bool deflater_stale = false;  // see note_shared_deflate
     };
     class Sink;
     Extras& extras();
@@ -126,11 +139,10 @@ private:
     void set_close_event(std::uint16_t code, std::string_view reason);
     // Flushes what is queued, then closes TCP, all within close_timeout.
     void end_socket();
-    // How enqueue() takes its bytes: a payload to frame (compressed if it is data and worth it), or a frame
-    // already built (publish).
-    enum class Framing : std::uint8_t { Frame, Prepared };
-    // The one door for outgoing bytes (see the top of this file).
-    SendResult enqueue(ws::Opcode op, std::string_view bytes, Framing framing = Framing::Frame);
+    // The one door for outgoing frames built here: frames the payload (compressed if it is data and worth it).
+    // Frames built once for many (publish) take send_prepared / send_shared: the same checks and counters.
+    SendResult enqueue(ws::Opcode op, std::string_view payload);
+    void count_sent(std::size_t bytes);  // a data message queued: the route's counters
     void write_frame(ws::Opcode op, std::string_view payload, bool rsv1);
     // The answer to a frame that must not queue: not open, or `incoming` more bytes would pass
     // max_buffered_bytes (then the backpressure policy decides). nullopt: go ahead.
