@@ -2,6 +2,7 @@
 // any server is reached: every one ends with onerror then onclose 1006 not clean (1002 for a masked frame), seen
 // in CLOSED, and the handle reports CONNECTING until then.
 #include "support/client_log.h"
+#include "support/loopback_socket.h"
 #include "support/scripted_peer.h"
 #include "support/ws_raw.h"
 
@@ -46,30 +47,16 @@ std::string server_frame(std::string_view payload, std::uint8_t opcode) {
 }
 
 // A port on 127.0.0.1 where nothing listens (bound once, then released).
-int closed_port() {
-    const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-    ::close(fd);
-    return ntohs(a.sin_port);
-}
+int closed_port() { return free_loopback_port(); }
 
 // A listener whose accept queue is full (backlog 0 and one connection never accepted): further SYNs are dropped,
 // so a connect stays pending. Closes both sockets when done.
 class FullListener {
 public:
     FullListener() {
-        listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
         sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof a;
-        if (::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(listen_fd_, 0) != 0) return;
-        ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len);
+        listen_fd_ = loopback_socket(a, 0);
+        if (listen_fd_ < 0) return;
         filler_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
         ::connect(filler_, reinterpret_cast<sockaddr*>(&a), sizeof a);
         pollfd p{filler_, POLLOUT, 0};

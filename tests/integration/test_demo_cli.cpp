@@ -1,5 +1,6 @@
 // The demo's command line (issue: the demo): flags, exit code 2 on a bad flag or a port in use, one line per
 // listener, the access log and --quiet, exit 0 on SIGINT.
+#include "support/loopback_socket.h"
 #include "support/process.h"
 #include "support/raw_client.h"
 
@@ -19,18 +20,9 @@ std::string demo_path() { return build_root() + "/apps/demo/demo"; }
 
 // A listening socket on a free port, held for the test's duration.
 struct BusyPort {
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    int port = 0;
-    BusyPort() {
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a);
-        ::listen(fd, 1);
-        socklen_t len = sizeof a;
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
-        port = ntohs(a.sin_port);
-    }
+    sockaddr_in addr{};
+    int fd = testing_support::loopback_socket(addr, 1);
+    int port = fd < 0 ? 0 : ntohs(addr.sin_port);
     ~BusyPort() { ::close(fd); }
 };
 

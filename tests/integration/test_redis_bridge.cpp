@@ -93,14 +93,9 @@ struct BridgedServer {
 class FakeRedis {
 public:
     FakeRedis(std::string answer, bool close_after) {
-        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof a;
-        REQUIRE(::bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0);
-        REQUIRE(::listen(fd_, 16) == 0);
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+        fd_ = loopback_socket(a, 16);
+        REQUIRE(fd_ >= 0);
         port_ = ntohs(a.sin_port);
         thread_ = std::thread([this, answer = std::move(answer), close_after] {
             std::vector<RawClient> held;

@@ -5,6 +5,7 @@
 // counting the chunks; and at the WebSocket level, that a publish's shared frame meets each subscriber's cap.
 #include "loop/loop_core.h"
 #include "net/socket.h"
+#include "support/loopback_socket.h"
 #include "support/server_thread.h"
 #include "support/ws_raw.h"
 
@@ -55,14 +56,9 @@ struct Pair {
     int peer = -1;
 
     Pair() {
-        int listener = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof addr;
-        REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-        REQUIRE(::listen(listener, 1) == 0);
-        REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+        int listener = testing_support::loopback_socket(addr, 1);
+        REQUIRE(listener >= 0);
         socket = Socket::create(core);
         bool connected = false;
         REQUIRE(socket->connect(reinterpret_cast<sockaddr*>(&addr), [&](int status) { connected = status == 0; }) == 0);

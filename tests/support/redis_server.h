@@ -4,6 +4,8 @@
 // Lifetime: the destructor stops it. Threads: the test's.
 #pragma once
 
+#include "support/loopback_socket.h"
+
 #include "support/process.h"
 #include "support/temp_dir.h"
 
@@ -37,8 +39,6 @@ private:
     int port_ = 0;
 };
 
-// A loopback port nobody listens on now (bound, then released).
-int free_loopback_port();
 // True when a TCP connection to 127.0.0.1:port is accepted within the bound (retrying every 20 ms).
 bool wait_accepting(int port, std::chrono::milliseconds bound);
 

@@ -1,5 +1,7 @@
 #include "support/scripted_peer.h"
 
+#include "support/loopback_socket.h"
+
 #include "ws/accept_key.h"
 
 #include <arpa/inet.h>
@@ -13,15 +15,9 @@
 namespace testing_support {
 
 ScriptedPeer::ScriptedPeer(Script script) {
-    listen_fd_ = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    if (listen_fd_ < 0 || ::bind(listen_fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 ||
-        ::listen(listen_fd_, 8) != 0 || ::getsockname(listen_fd_, reinterpret_cast<sockaddr*>(&a), &len) != 0) {
-        return;  // port() stays 0: the test's REQUIRE on it reports the failure
-    }
+    listen_fd_ = loopback_socket(a, 8);
+    if (listen_fd_ < 0) return;  // port() stays 0: the test's REQUIRE on it reports the failure
     port_ = ntohs(a.sin_port);
     thread_ = std::thread([this, script = std::move(script)] {
         pollfd p{listen_fd_, POLLIN, 0};

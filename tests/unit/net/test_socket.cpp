@@ -10,6 +10,8 @@
 #include "net/socket_protocol.h"
 #include "net/socket_table.h"
 
+#include "../../support/loopback_socket.h"
+
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -60,14 +62,9 @@ struct Pair {
     Pair() {
         // A heartbeat so that each loop turn ends within 5 ms even when nothing happens.
         heartbeat = core.set_timer(5, 5, [] {}, false);
-        const int listener = ::socket(AF_INET, SOCK_STREAM, 0);
         sockaddr_in addr{};
-        addr.sin_family = AF_INET;
-        addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        socklen_t len = sizeof addr;
-        REQUIRE(::bind(listener, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0);
-        REQUIRE(::listen(listener, 1) == 0);
-        REQUIRE(::getsockname(listener, reinterpret_cast<sockaddr*>(&addr), &len) == 0);
+        const int listener = testing_support::loopback_socket(addr, 1);
+        REQUIRE(listener >= 0);
         socket = Socket::create(core);
         int connected = 1;
         REQUIRE(socket->connect(reinterpret_cast<sockaddr*>(&addr), [&](int status) { connected = status; }) == 0);
