@@ -140,11 +140,17 @@ void Socket::flush() {
     // The kernel is full: hand the rest to libuv in one request and keep collecting new bytes in queued, which
     // takes over the emptied buffer of the previous uv_write (small writes reuse its capacity: no malloc).
     out.in_flight.swap(q);
+    const uv_buf_t rest =
+        uv_buf_init(out.in_flight.data() + written, static_cast<unsigned>(out.in_flight.size() - written));
+    write_rest(&rest, 1);
+}
+
+void Socket::write_rest(const uv_buf_t* bufs, unsigned count) {
+    SocketOutput& out = *output_;
     out.req.data = this;
-    uv_buf_t rest = uv_buf_init(out.in_flight.data() + written, static_cast<unsigned>(out.in_flight.size() - written));
-    int rc = uv_write(&out.req, reinterpret_cast<uv_stream_t*>(&tcp_), &rest, 1, on_written);
-    if (rc < 0) {
+    if (int rc = uv_write(&out.req, reinterpret_cast<uv_stream_t*>(&tcp_), bufs, count, on_written); rc < 0) {
         out.in_flight.clear();
+        out.in_flight_chunks.clear();
         close(rc);
         return;
     }
@@ -204,16 +210,7 @@ void Socket::flush_chunks() {
     out.in_flight_chunks.swap(out.chunks);
     out.chunk_bytes = 0;
     gather(out.in_flight, out.in_flight_chunks, *taken, total, iov);
-    out.req.data = this;
-    if (int rc = uv_write(&out.req, stream, iov.data(), static_cast<unsigned>(iov.size()), on_written); rc < 0) {
-        out.in_flight.clear();
-        out.in_flight_chunks.clear();
-        close(rc);
-        return;
-    }
-    out.writing = true;
-    if (ending_) watch_progress();
-    check_backlog();
+    write_rest(iov.data(), static_cast<unsigned>(iov.size()));
 }
 
 void Socket::flush_sealed() {
@@ -242,16 +239,8 @@ void Socket::flush_sealed() {
         if (out.queued.empty()) after_drain();  // else plaintext waits for the handshake, which commits it
         return;
     }
-    out.req.data = this;
-    uv_buf_t rest = uv_buf_init(wire.data() + *taken, static_cast<unsigned>(wire.size() - *taken));
-    if (int rc = uv_write(&out.req, reinterpret_cast<uv_stream_t*>(&tcp_), &rest, 1, on_written); rc < 0) {
-        wire.clear();
-        close(rc);
-        return;
-    }
-    out.writing = true;
-    if (ending_) watch_progress();
-    check_backlog();
+    const uv_buf_t rest = uv_buf_init(wire.data() + *taken, static_cast<unsigned>(wire.size() - *taken));
+    write_rest(&rest, 1);
 }
 
 std::optional<std::size_t> Socket::accepted(int n) {

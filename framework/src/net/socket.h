@@ -182,6 +182,9 @@ private:
     void flush_sealed();
     // flush() when chunks wait: one writev of the queue and the chunks, in order; the rest to one uv_write.
     void flush_chunks();
+    // What a flush left after the kernel filled up (bytes held by in_flight and in_flight_chunks), as one uv_write
+    // that on_written ends.
+    void write_rest(const uv_buf_t* bufs, unsigned count);
     SocketFilter& filter() { return static_cast<SocketFilter&>(*protocol_); }
     // What uv_try_write (or an injected fault) returned, as the bytes the kernel took: 0 when it is full; an
     // error closes the socket and gives nullopt.
