@@ -77,9 +77,12 @@ TEST_CASE("a session ticket resumes on another Cluster thread, after one rotatio
         });
         for (int i = 0; i < 1000 && port == 0 && !finished; ++i) std::this_thread::sleep_for(10ms);
         REQUIRE(port != 0);
-        auto [rc, out] = run_command({"/usr/bin/python3", "-c", kClient, std::to_string(port.load()),
+        // A pair, not a structured binding: INFO's lambda cannot capture a binding before clang 16.
+        const auto result = run_command({"/usr/bin/python3", "-c", kClient, std::to_string(port.load()),
                                       test_pki().ca.cert_file, version},
                                      30s, true);
+        const int rc = result.first;
+        const std::string& out = result.second;
         cluster.stop();
         runner.join();
         INFO(out);
