@@ -253,8 +253,8 @@ std::size_t WsEndpoints::send_to(const std::vector<WsSession*>& subscribers, con
                 bytes = z;
                 s->note_shared_deflate();
             }
-        SendResult r = owner && bytes.size() >= Socket::shared_write_min ? s->send_shared(bytes, *owner)
-                                                                          : s->send_prepared(bytes);
+        // With an owner, the socket decides by size whether to hold a reference or copy (Socket::write_shared).
+        SendResult r = owner ? s->send_shared(bytes, *owner) : s->send_prepared(bytes);
         if (r == SendResult::Queued || r == SendResult::Backpressure) ++delivered;
     }
     counters.fanout += delivered;
