@@ -15,6 +15,8 @@ cd "$(dirname "$0")/.."
 export DUPLEX_REQUIRE_ALL=1
 
 passed=0; failed=0; skipped=0
+failures=()  # one line per failed test or step, printed just above the summary so a log's tail names them
+fail_step() { failed=$((failed + 1)); failures+=("$1"); }
 run_suites() {  # build dir, then meson test arguments; counts test cases, not just suites
     local dir=$1; shift
     meson test -C "$dir" --print-errorlogs "$@" 2>&1 | tee "$dir/run-suites.log"
@@ -36,10 +38,16 @@ run_suites() {  # build dir, then meson test arguments; counts test cases, not j
     failed=$((failed + df + pf))
     skipped=$((skipped + skip + sc + sp))
     ((fail > 0 && df + pf == 0)) && failed=$((failed + fail))   # a suite that died before counting
+    local line
+    while IFS= read -r line; do failures+=("$dir: $line"); done < <(
+        grep -E '^ *[0-9]+/[0-9]+ .* (FAIL|TIMEOUT|UNEXPECTEDPASS) ' "$dir/run-suites.log"
+        awk '/^TEST CASE: /{tc=$0} /^[^ ]+:[0-9]+: ERROR: /{print tc " -- " $0}' "$log" 2>/dev/null | head -40)
 }
 step_start=$SECONDS
 step_done() { echo "tests/run.sh: $1 took $((SECONDS - step_start)) s"; step_start=$SECONDS; }
-summary() { echo "$passed passed, $failed failed, $skipped skipped"; [[ $failed -eq 0 ]]; exit; }
+summary() {
+    ((${#failures[@]})) && { echo "Failed:"; printf '  %s\n' "${failures[@]}"; }
+    echo "$passed passed, $failed failed, $skipped skipped"; [[ $failed -eq 0 ]]; exit; }
 
 .ci/setup-build build --buildtype=debugoptimized -Dwerror=true || exit 1
 if [[ "${DUPLEX_CI_QUICK:-}" == 1 ]]; then
@@ -69,21 +77,21 @@ step_done "TSan build + tsan"
 # What users build: the whole tree (tests too) at -O3 with GCC, where its optimizer warns differently, and with
 # clang. Only the unit suite runs there; a build that fails counts as one failure and the run goes on.
 build_and_unit() {  # build dir; the build was set up by the caller
-    if ninja -C "$1"; then run_suites "$1" --no-rebuild --suite unit; else failed=$((failed + 1)); fi
+    if ninja -C "$1"; then run_suites "$1" --no-rebuild --suite unit; else fail_step "$1: build"; fi
 }
 if .ci/setup-build build-release-gcc --buildtype=release -Dwerror=true; then
     build_and_unit build-release-gcc
-else failed=$((failed + 1)); fi
+else fail_step "build-release-gcc: setup"; fi
 step_done "release (-O3, GCC) build + unit"
 # clang's warnings come from its front end: no optimizer and no debug info needed, the quickest build.
 if CC=clang CXX=clang++ .ci/setup-build build-clang --buildtype=plain -Dwerror=true; then
     build_and_unit build-clang
-else failed=$((failed + 1)); fi
+else fail_step "build-clang: setup"; fi
 step_done "clang build + unit"
 
 # Soak: the release demo (build-release, as bench/run builds it) under a mixed load for 60 s (bench/soak); a wrong
 # answer, or RSS / descriptors growing past the tolerance, is one failure. Report in build-release/soak/.
-if bench/soak 60s --out build-release/soak; then passed=$((passed + 1)); else failed=$((failed + 1)); fi
+if bench/soak 60s --out build-release/soak; then passed=$((passed + 1)); else fail_step "soak (60 s)"; fi
 step_done "soak (60 s)"
 
 # libFuzzer (clang): every target for a bounded time from its committed corpus (tests/fuzz/run.sh).
@@ -92,6 +100,7 @@ tests/fuzz/run.sh "${FUZZ_SECONDS:-15}" 2>&1 | tee "$fuzz_log"
 fuzz_ok=$(grep -cE '^[a-z_]+ +ok ' "$fuzz_log"); fuzz_bad=$(grep -cE '^[a-z_]+ +FAILED' "$fuzz_log")
 ((fuzz_ok + fuzz_bad == 0)) && fuzz_bad=1  # the build itself failed
 passed=$((passed + fuzz_ok)); failed=$((failed + fuzz_bad))
+while IFS= read -r line; do failures+=("fuzz: $line"); done < <(grep -E '^[a-z_]+ +FAILED' "$fuzz_log")
 rm -f "$fuzz_log"
 step_done "fuzz"
 
