@@ -46,14 +46,4 @@ public:
     }
 };
 
-/// The entity tag of a transformed form of the representation tagged `etag`: the form's name appended inside the
-/// quotes (W/"1f-18c" -> W/"1f-18c-br", "abc" -> "abc-br"), so each form validates on its own and caches never
-/// mix them. An empty or malformed `etag` gives "".
-inline std::string tagged_etag(std::string_view etag, std::string_view form) {
-    if (etag.size() < 2 || etag.back() != '"') return {};
-    std::string out(etag.substr(0, etag.size() - 1));
-    out.append("-").append(form).push_back('"');
-    return out;
-}
-
 }  // namespace duplex::detail

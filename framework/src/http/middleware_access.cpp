@@ -1,5 +1,6 @@
 #include "http/middleware_access.h"
 
+#include "http/body_transform.h"
 #include "http/exchange.h"
 #include "http/http_session.h"
 #include "http/response_writer.h"

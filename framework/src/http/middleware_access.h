@@ -8,16 +8,16 @@
 #pragma once
 
 #include "duplex/response.h"
-#include "http/body_transform.h"
 #include "http/response_head.h"
-#include "http/response_observer.h"
 
 #include <memory>
 #include <string_view>
 
 namespace duplex::detail {
 
+class BodyTransform;
 class LoopCore;
+class ResponseObserver;
 
 struct MiddlewareAccess {
     // Runs fn once, right before the status line and headers are written, while headers can still be set (several

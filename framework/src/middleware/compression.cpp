@@ -1,5 +1,7 @@
 #include "duplex/compression.h"
 
+#include "http/body_transform.h"
+#include "http/form_etag.h"
 #include "http/http_tokens.h"
 #include "http/middleware_access.h"
 #include "middleware/accept_encoding.h"

@@ -10,11 +10,13 @@
 // not counted in the cache's byte bound (which counts the files' own bodies).
 // Threads: the thread that owns the cache holding the entry (see serve_static.cpp), like the entry's lookups.
 
-#include "duplex/response.h"
-
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace duplex {
+class Response;
+}
 
 namespace duplex::detail::static_files {
 

@@ -1,7 +1,7 @@
 #include "static/file_sender.h"
 
-#include "http/body_transform.h"  // tagged_etag
 #include "http/file_answer.h"
+#include "http/form_etag.h"
 #include "http/http_tokens.h"
 #include "http/middleware_access.h"
 #include "loop/loop_core.h"
