@@ -21,8 +21,8 @@ class ResponseObserver;
 
 struct MiddlewareAccess {
     // Runs fn once, right before the status line and headers are written, while headers can still be set (several
-    // run in reverse order of registration). A plain function: registering one allocates nothing. fn must not throw
-    // and must not send or end the response. Nothing once the head is sent.
+    // run in reverse order of registration). A plain function, so the usual single hook is kept without allocating.
+    // fn must not throw and must not send or end the response. Nothing once the head is sent.
     using HeadHook = void (*)(ResponseHead& head);
     static void on_headers(Response& res, HeadHook fn);
     // Adds `field` to the response's Vary (ResponseHead::add_vary).
