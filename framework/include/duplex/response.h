@@ -105,8 +105,8 @@ public:
 
 private:
     friend struct detail::Exchange;   // makes the handles (Exchange::response)
-    friend class detail::FileAnswer;  // the static file sender's three steps below this API
-    friend struct detail::MiddlewareAccess;  // built-in middleware: body transform, Vary, before-head hook
+    friend class detail::FileAnswer;  // the static file sender's few steps below this API
+    friend struct detail::MiddlewareAccess;  // built-in middleware's named steps: transform, Vary, head hook, loop
     explicit Response(std::shared_ptr<detail::Exchange> ex);
     std::shared_ptr<detail::Exchange> ex_;
 };

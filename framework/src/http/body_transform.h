@@ -1,5 +1,5 @@
 // BodyTransform: a rewrite of a response body on its way out (a content coding), installed on an Exchange by a
-// middleware before the head is written. The response writer asks it once, right before serializing the head,
+// middleware before the head is written (MiddlewareAccess::set_transform). The response writer asks it once, right before serializing the head,
 // whether it takes the body (begin), then hands it every body byte (apply). An Exchange without one pays a single
 // null check.
 //
@@ -7,23 +7,23 @@
 // exchange is reset for the next request. Threads: loop thread only, like the Exchange.
 #pragma once
 
+#include "http/response_head.h"
+
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 namespace duplex::detail {
 
-struct Exchange;
-
 class BodyTransform {
 public:
     virtual ~BodyTransform() = default;
 
-    /// Called once, right before the head is serialized, while headers can still change (set_header on `ex`).
+    /// Called once, right before the head is serialized, while headers can still change (through `head`).
     /// `body_size` is the whole body's size (send, json, end), or -1 for a stream (a Content-Length the handler
-    /// set is in ex.head). Returns true to take the body: the transform then removes any Content-Length and sets
+    /// set is in `head`). Returns true to take the body: the transform then removes any Content-Length and sets
     /// its own headers; false lets the body pass unchanged and drops the transform.
-    virtual bool begin(Exchange& ex, std::int64_t body_size) = 0;
+    virtual bool begin(ResponseHead& head, std::int64_t body_size) = 0;
 
     /// Appends what `in` becomes to `out`. `last`: the body ends here (`in` may be empty). What a call appends
     /// is complete for the bytes given so far, so a streamed body keeps streaming.
@@ -31,9 +31,10 @@ public:
 
     /// For bodies that are sent again and again unchanged (cached static files), so their sender can keep the
     /// transformed form: a short name for the form begin() would choose for a whole body of `size` bytes of
-    /// `content_type` on this exchange (e.g. "br"), or "" when it would leave such a body alone.
-    virtual std::string_view form_for(const Exchange& ex, std::string_view content_type, std::uint64_t size) const {
-        (void)ex, (void)content_type, (void)size;
+    /// `content_type` under `head` (e.g. "br"), or "" when it would leave such a body alone.
+    virtual std::string_view form_for(const ResponseHead& head, std::string_view content_type,
+                                      std::uint64_t size) const {
+        (void)head, (void)content_type, (void)size;
         return {};
     }
 
@@ -44,15 +45,5 @@ public:
         return false;
     }
 };
-
-/// The entity tag of a transformed form of the representation tagged `etag`: the form's name appended inside the
-/// quotes (W/"1f-18c" -> W/"1f-18c-br", "abc" -> "abc-br"), so each form validates on its own and caches never
-/// mix them. An empty or malformed `etag` gives "".
-inline std::string tagged_etag(std::string_view etag, std::string_view form) {
-    if (etag.size() < 2 || etag.back() != '"') return {};
-    std::string out(etag.substr(0, etag.size() - 1));
-    out.append("-").append(form).push_back('"');
-    return out;
-}
 
 }  // namespace duplex::detail

@@ -3,7 +3,6 @@
 #include "duplex/request.h"
 #include "duplex/sse.h"
 
-#include "http/http_session.h"
 #include "http/middleware_access.h"
 #include "http/sse_encoder.h"
 #include "loop/loop_core.h"
@@ -14,7 +13,6 @@
 
 namespace duplex {
 
-using detail::Exchange;
 using detail::MiddlewareAccess;
 
 struct EventStream::State : std::enable_shared_from_this<State> {
@@ -83,7 +81,6 @@ SendResult write_scratch(EventStream::State& s, std::string& out) {
 EventStream sse(Response& res, const SseOptions& options) {
     auto state = std::make_shared<EventStream::State>(res);
     EventStream stream(state);
-    Exchange& ex = MiddlewareAccess::exchange(res);
     if (res.headers_sent() || !res.connected() || res.finished()) {
         state->ended = true;
         return stream;
@@ -95,7 +92,7 @@ EventStream sse(Response& res, const SseOptions& options) {
         res.end();
         return stream;
     }
-    ex.endless = true;
+    MiddlewareAccess::mark_endless(res);
     std::weak_ptr<EventStream::State> weak = state;
     res.on_finish([weak](bool completed) {
         if (auto s = weak.lock()) s->finished(completed);
@@ -104,7 +101,7 @@ EventStream sse(Response& res, const SseOptions& options) {
     if (options.retry) detail::encode_retry(out, *options.retry);
     write_scratch(*state, out);  // the head now, so the browser's EventSource opens
     if (options.heartbeat.count() > 0 && !state->ended) {
-        state->loop = &ex.session->loop_core();
+        state->loop = MiddlewareAccess::loop(res);
         const auto ms = static_cast<std::uint64_t>(options.heartbeat.count());
         state->timer = state->loop->set_timer(ms, ms, [weak] {
             if (auto s = weak.lock()) s->heartbeat();

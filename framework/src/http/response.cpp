@@ -137,6 +137,25 @@ void FileAnswer::send_whole(Response& res, std::string_view body) { detail::send
 
 std::size_t FileAnswer::write_now(Response& res, std::string_view bytes) { return write_body_now(*res.ex_, bytes); }
 
+std::string_view FileAnswer::coded_form(const Response& res, std::string_view content_type, std::uint64_t size) {
+    Exchange& ex = *res.ex_;
+    return ex.transform ? ex.transform->form_for(ResponseHead(ex), content_type, size) : std::string_view();
+}
+
+bool FileAnswer::make_form(const Response& res, std::string_view body, std::string& out) {
+    const BodyTransform* t = res.ex_->transform.get();
+    return t && t->make_form(body, out);
+}
+
+bool FileAnswer::send_coded(Response& res, std::string_view coded, std::uint64_t size) {
+    Exchange& ex = *res.ex_;
+    const std::unique_ptr<BodyTransform> t = std::move(ex.transform);  // the bytes are coded already
+    ResponseHead head(ex);
+    if (!t || !t->begin(head, static_cast<std::int64_t>(size))) return false;
+    detail::send_whole(ex, coded);
+    return true;
+}
+
 }  // namespace detail
 
 }  // namespace duplex

@@ -115,14 +115,18 @@ bool live(const Exchange& ex) { return ex.session && !ex.finished; }
 
 // The head of a streamed answer: a transform installed on the exchange takes the body or is dropped first.
 void write_stream_head(Exchange& ex, std::string& out) {
-    if (ex.transform && !ex.transform->begin(ex, -1)) ex.transform.reset();
+    if (ex.transform) {
+        ResponseHead head(ex);
+        if (!ex.transform->begin(head, -1)) ex.transform.reset();
+    }
     write_head(ex, out, -1);
 }
 
 // A whole body through the exchange's transform, when it takes it: true once the response is sent.
 bool send_transformed(Exchange& ex, std::string_view body) {
     std::unique_ptr<BodyTransform> t = std::move(ex.transform);  // the send below must not run it again
-    if (!t->begin(ex, static_cast<std::int64_t>(body.size()))) return false;
+    ResponseHead head(ex);
+    if (!t->begin(head, static_cast<std::int64_t>(body.size()))) return false;
     thread_local std::string coded;  // kept between answers, like Response::json's buffer
     coded.clear();
     t->apply(body, true, coded);

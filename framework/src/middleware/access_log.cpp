@@ -90,7 +90,7 @@ void AccessLogBatches::flush() {
 Middleware access_log(AccessLogOptions options) {
     auto log = std::make_shared<AccessLog>(std::move(options));
     return [log](Request&, Response& res, Next next) {
-        detail::MiddlewareAccess::exchange(res).observer = log;
+        detail::MiddlewareAccess::set_observer(res, log);
         next();
     };
 }

@@ -4,8 +4,6 @@
 // handlers run only once every byte is written.
 #include "duplex/body.h"
 
-#include "http/exchange.h"
-#include "http/http_session.h"
 #include "http/http_tokens.h"
 #include "http/middleware_access.h"
 #include "loop/loop_core.h"
@@ -180,10 +178,9 @@ Middleware multipart(MultipartOptions options) {
                 next();
             return;
         }
-        detail::HttpSession* session = detail::MiddlewareAccess::exchange(res).session;
-        if (!session) return;  // the connection is gone: nobody to answer
-        uv_loop_t* loop = session->loop_core().uv();
-        auto up = std::make_shared<Upload>(*o, *boundary, req, loop, next);
+        detail::LoopCore* loop = detail::MiddlewareAccess::loop(res);
+        if (!loop) return;  // the connection is gone: nobody to answer
+        auto up = std::make_shared<Upload>(*o, *boundary, req, loop->uv(), next);
         if (!req.body_streamed()) {
             up->feed(req.body());
             up->finish();

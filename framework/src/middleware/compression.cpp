@@ -1,11 +1,11 @@
 #include "duplex/compression.h"
 
+#include "http/body_transform.h"
+#include "http/form_etag.h"
 #include "http/http_tokens.h"
 #include "http/middleware_access.h"
-#include "http/response_writer.h"
 #include "middleware/accept_encoding.h"
 #include "middleware/content_encoder.h"
-#include "middleware/vary.h"
 
 #include <charconv>
 #include <memory>
@@ -15,7 +15,7 @@ namespace duplex {
 namespace {
 
 using detail::Coding;
-using detail::Exchange;
+using detail::ResponseHead;
 
 // Types whose bytes are compressed already (coding them again only costs CPU): images but SVG, audio, video,
 // archives and compressed fonts.
@@ -46,19 +46,19 @@ public:
     CompressionTransform(std::shared_ptr<const Settings> settings, Coding coding)
         : settings_(std::move(settings)), coding_(coding) {}
 
-    bool begin(Exchange& ex, std::int64_t body_size) override {
-        detail::add_vary(ex, "Accept-Encoding");
+    bool begin(ResponseHead& head, std::int64_t body_size) override {
+        head.add_vary("Accept-Encoding");
         const bool streamed = body_size < 0;  // written in pieces, whatever Content-Length it declared
-        if (streamed) body_size = declared_length(ex);
-        if (!codes(ex, detail::header_view(ex, "Content-Type"), body_size)) return false;
+        if (streamed) body_size = declared_length(head);
+        if (!codes(head, head.header("Content-Type"), body_size)) return false;
         if (streamed || body_size > static_cast<std::int64_t>(kWholeAtOnce)) {
             encoder_ = detail::ContentEncoder::make(coding_, settings_->options.level);
             if (!encoder_) return false;  // no memory for a coder: the body goes as it is
         }
-        detail::remove_header(ex, "Content-Length");
-        detail::set_header(ex, "Content-Encoding", detail::coding_name(coding_), true);
-        const std::string etag = detail::tagged_etag(detail::header_view(ex, "ETag"), detail::coding_name(coding_));
-        if (!etag.empty()) detail::set_header(ex, "ETag", etag, true);
+        head.remove("Content-Length");
+        head.set("Content-Encoding", detail::coding_name(coding_));
+        const std::string etag = detail::tagged_etag(head.header("ETag"), detail::coding_name(coding_));
+        if (!etag.empty()) head.set("ETag", etag);
         return true;
     }
 
@@ -67,8 +67,8 @@ public:
         else detail::encode_whole(coding_, settings_->options.level, in, out);
     }
 
-    std::string_view form_for(const Exchange& ex, std::string_view type, std::uint64_t size) const override {
-        return codes(ex, type, static_cast<std::int64_t>(size)) ? detail::coding_name(coding_) : std::string_view();
+    std::string_view form_for(const ResponseHead& head, std::string_view type, std::uint64_t size) const override {
+        return codes(head, type, static_cast<std::int64_t>(size)) ? detail::coding_name(coding_) : std::string_view();
     }
 
     bool make_form(std::string_view body, std::string& out) const override {
@@ -82,21 +82,20 @@ private:
     // like streams, through a coder of their own (bounded memory however large the body).
     static constexpr std::size_t kWholeAtOnce = 1 << 20;
 
-    static std::int64_t declared_length(const Exchange& ex) {
-        const std::string_view value = detail::header_view(ex, "Content-Length");
+    static std::int64_t declared_length(const ResponseHead& head) {
+        const std::string_view value = head.header("Content-Length");
         std::int64_t n = -1;
         if (std::from_chars(value.data(), value.data() + value.size(), n).ec != std::errc()) return -1;
         return n;
     }
 
-    bool codes(const Exchange& ex, std::string_view type, std::int64_t size) const {
+    bool codes(const ResponseHead& head, std::string_view type, std::int64_t size) const {
         const CompressionOptions& o = settings_->options;
-        if (ex.head_only || ex.status < 200 || ex.status == 204 || ex.status == 206 ||
-            ex.status == 304)
-            return false;
+        const int status = head.status();
+        if (head.head_only() || status < 200 || status == 204 || status == 206 || status == 304) return false;
         if (size >= 0 && static_cast<std::uint64_t>(size) < o.threshold) return false;
-        if (!detail::header_view(ex, "Content-Encoding").empty()) return false;
-        if (detail::list_has_token(detail::header_view(ex, "Cache-Control"), "no-transform")) return false;
+        if (!head.header("Content-Encoding").empty()) return false;
+        if (detail::list_has_token(head.header("Cache-Control"), "no-transform")) return false;
         return o.filter ? o.filter(type) : !already_compressed(type);
     }
 
@@ -125,11 +124,10 @@ Middleware compression(CompressionOptions options) {
         detail::AcceptedCodings accepted = parser.finish();
         accepted.present = !first;
         const Coding coding = detail::negotiate(accepted, settings->offer);
-        Exchange& ex = detail::MiddlewareAccess::exchange(res);
         if (coding == Coding::Identity)  // the usual case without Accept-Encoding: no coder, only Vary
-            detail::on_headers(ex, [&ex] { detail::add_vary(ex, "Accept-Encoding"); });
+            detail::MiddlewareAccess::on_headers(res, [](ResponseHead& head) { head.add_vary("Accept-Encoding"); });
         else
-            ex.transform = std::make_unique<CompressionTransform>(settings, coding);
+            detail::MiddlewareAccess::set_transform(res, std::make_unique<CompressionTransform>(settings, coding));
         next();
     };
 }

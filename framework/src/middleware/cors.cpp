@@ -2,7 +2,6 @@
 
 #include "http/http_tokens.h"
 #include "http/middleware_access.h"
-#include "middleware/vary.h"
 
 #include <memory>
 
@@ -48,7 +47,7 @@ Middleware cors(CorsOptions options) {
         const std::string_view origin = req.header("origin");
         // "*" only where the answer is the same for every origin: no predicate, no credentials.
         const bool star = c->any_origin && !c->options.allow_origin && !c->options.credentials;
-        if (!star) detail::add_vary(detail::MiddlewareAccess::exchange(res), "Origin");
+        if (!star) detail::MiddlewareAccess::add_vary(res, "Origin");
         if (origin.empty() || !c->allowed(origin)) {
             next();
             return;
@@ -67,7 +66,7 @@ Middleware cors(CorsOptions options) {
             res.set("Access-Control-Allow-Headers", c->allowed_headers);
         } else if (const std::string_view asked = req.header("access-control-request-headers"); !asked.empty()) {
             res.set("Access-Control-Allow-Headers", asked);
-            detail::add_vary(detail::MiddlewareAccess::exchange(res), "Access-Control-Request-Headers");
+            detail::MiddlewareAccess::add_vary(res, "Access-Control-Request-Headers");
         }
         if (!c->max_age.empty()) res.set("Access-Control-Max-Age", c->max_age);
         res.status(204).end();

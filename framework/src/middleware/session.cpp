@@ -3,7 +3,6 @@
 
 #include "cookies/cookie_header.h"
 #include "http/middleware_access.h"
-#include "http/response_writer.h"
 #include "middleware/session_save.h"
 #include "middleware/session_state.h"
 #include "util/base64.h"
@@ -102,8 +101,7 @@ Middleware session(SessionOptions options) {
         }
         slot = std::make_shared<SessionState>();
         slot->config = config;
-        detail::Exchange& ex = detail::MiddlewareAccess::exchange(res);
-        detail::on_headers(ex, [&ex] { detail::save_session(ex); });
+        detail::MiddlewareAccess::on_headers(res, &detail::save_session);
 
         const auto cookie = req.cookie(config->options.cookie_name);
         if (!cookie) {

@@ -2,7 +2,6 @@
 
 #include "duplex/log.h"
 
-#include "http/response_writer.h"
 #include "middleware/session_state.h"
 #include <stdexcept>
 
@@ -25,45 +24,45 @@ bool secure_cookie(const SessionState& st, const Request& req) {
 }
 
 // The signed id is base64url and '.' (signed here, or the client's value whose signature matched): nothing to encode.
-void send_cookie(Exchange& ex, const SessionState& st, std::string_view signed_id) {
-    append_header_line(ex, "Set-Cookie", {st.config->options.cookie_name, "=", signed_id,
-                                          st.config->cookie_attributes[secure_cookie(st, ex.req)]});
+void send_cookie(ResponseHead& head, const SessionState& st, std::string_view signed_id) {
+    head.append_line("Set-Cookie", {st.config->options.cookie_name, "=", signed_id,
+                                    st.config->cookie_attributes[secure_cookie(st, head.req())]});
 }
 
-void clear_cookie(Exchange& ex, const SessionState& st) {
-    append_header_line(ex, "Set-Cookie", {st.config->clear_value[secure_cookie(st, ex.req)]});
+void clear_cookie(ResponseHead& head, const SessionState& st) {
+    head.append_line("Set-Cookie", {st.config->clear_value[secure_cookie(st, head.req())]});
 }
 
-void save(Exchange& ex, SessionState& st) {
+void save(ResponseHead& head, SessionState& st) {
     const SessionOptions& o = st.config->options;
     if (st.loaded) {  // a session the store holds
         const bool changed = st.accessed && st.data != *st.loaded;
         if (changed && is_empty(st.data)) {
             st.forget_stored(report);
-            clear_cookie(ex, st);
+            clear_cookie(head, st);
             return;
         }
         if (changed) o.store->set(st.id, st.data, o.max_age, report);
         else o.store->touch(st.id, o.max_age, report);
         // The value the client sent is still the right one: re-sending it needs no new signature.
-        if (o.rolling) send_cookie(ex, st, st.client_cookie);
+        if (o.rolling) send_cookie(head, st, st.client_cookie);
         return;
     }
     if (st.accessed && !is_empty(st.data)) {  // a new session (or a regenerated one) that holds something
         o.store->set(st.ensure_id(), st.data, o.max_age, report);
-        send_cookie(ex, st, st.config->signer.sign(st.id));
+        send_cookie(head, st, st.config->signer.sign(st.id));
         return;
     }
     // Destroyed, or the client's cookie named no live session (tampered, expired, forgotten): clear it. A client
     // that sent none gets nothing (a cross-site form that its browser sent without the cookie clears nothing).
-    if (st.sent_cookie) clear_cookie(ex, st);
+    if (st.sent_cookie) clear_cookie(head, st);
 }
 
 }  // namespace
 
-void save_session(Exchange& ex) noexcept {
+void save_session(ResponseHead& head) noexcept {
     try {
-        if (SessionState* st = SessionAccess::state(ex.req)) save(ex, *st);
+        if (SessionState* st = SessionAccess::state(head.req())) save(head, *st);
     } catch (const std::exception& e) {
         duplex::logf(duplex::LogLevel::error, "duplex: session not saved: %s", e.what());
     } catch (...) {

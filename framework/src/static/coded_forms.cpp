@@ -1,5 +1,6 @@
 #include "static/coded_forms.h"
 
+#include "http/file_answer.h"
 #include "static/file_entry.h"
 
 #include <cerrno>
@@ -42,7 +43,7 @@ std::string_view sibling_suffix(std::string_view form) noexcept {
     return {};
 }
 
-const std::string* CodedForms::get(const FileEntry& entry, std::string_view form, const BodyTransform& transform) {
+const std::string* CodedForms::get(const FileEntry& entry, std::string_view form, const Response& res) {
     for (const Form& f : forms_)
         if (f.name == form) return &f.bytes;
     if (!entry.body) return nullptr;
@@ -52,7 +53,7 @@ const std::string* CodedForms::get(const FileEntry& entry, std::string_view form
                                                            entry.identity, made.bytes);
     if (!from_disk) {
         made.bytes.clear();
-        if (!transform.make_form(*entry.body, made.bytes)) return nullptr;
+        if (!FileAnswer::make_form(res, *entry.body, made.bytes)) return nullptr;
     }
     forms_.push_back(std::move(made));
     return &forms_.back().bytes;

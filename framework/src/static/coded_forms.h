@@ -1,7 +1,8 @@
 #pragma once
 // CodedForms: the coded forms (br, gzip, ...) of one cached file version, each made once, on first demand: read
 // from a precompressed sibling on disk (index.html.br, index.html.gz) when there is one that is not older than
-// the file and not larger, else made by the exchange's body transform (compression) from the bytes in memory.
+// the file and not larger, else made by the response's body transform (compression, through FileAnswer::make_form)
+// from the bytes in memory.
 // A form belongs to the version its FileEntry describes: an edit of the file makes a new entry, and new forms.
 // A sibling edited while the file itself is not is only read again when the file's version changes.
 //
@@ -9,11 +10,13 @@
 // not counted in the cache's byte bound (which counts the files' own bodies).
 // Threads: the thread that owns the cache holding the entry (see serve_static.cpp), like the entry's lookups.
 
-#include "http/body_transform.h"
-
 #include <string>
 #include <string_view>
 #include <vector>
+
+namespace duplex {
+class Response;
+}
 
 namespace duplex::detail::static_files {
 
@@ -21,9 +24,9 @@ struct FileEntry;
 
 class CodedForms {
 public:
-    /// The form `form` (a name BodyTransform::form_for gave) of entry's in-memory body, made with `transform`
-    /// when no sibling file holds it; null when it cannot be had (then the body is coded on the fly instead).
-    const std::string* get(const FileEntry& entry, std::string_view form, const BodyTransform& transform);
+    /// The form `form` (a name FileAnswer::coded_form gave for `res`) of entry's in-memory body, made by res's body
+    /// transform when no sibling file holds it; null when it cannot be had (then the body is coded on the fly).
+    const std::string* get(const FileEntry& entry, std::string_view form, const Response& res);
 
 private:
     struct Form {

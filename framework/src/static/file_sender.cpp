@@ -1,8 +1,7 @@
 #include "static/file_sender.h"
 
-#include "http/body_transform.h"
 #include "http/file_answer.h"
-#include "http/http_session.h"
+#include "http/form_etag.h"
 #include "http/http_tokens.h"
 #include "http/middleware_access.h"
 #include "loop/loop_core.h"
@@ -92,7 +91,7 @@ struct BodyStream : std::enable_shared_from_this<BodyStream> {
         if (reading || !res.connected()) return;
         if (!buf) buf = std::make_unique_for_overwrite<char[]>(kChunk);
         want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, remaining));
-        uv_loop_t* loop = MiddlewareAccess::exchange(res).session->loop_core().uv();
+        uv_loop_t* loop = MiddlewareAccess::loop(res)->uv();  // connected: checked above
         if (uv_queue_work(loop, &work, &BodyStream::read_on_pool, &BodyStream::after_read) != 0) {
             res.abort();
             return;
@@ -154,31 +153,26 @@ RequestConditions conditions_of(const Request& req, std::string (&joined)[2]) {
     return c;
 }
 
-// The form a body transform on the exchange (compression) would make of this file's whole body, unless a Range
+// The form a body transform on the response (compression) would make of this file's whole body, unless a Range
 // asks for a part of it (206 answers are never coded): it is validated with its own ETag, and kept with the
 // entry when the body is in memory. "" otherwise.
-std::string_view coded_form(const Request& req, const Exchange& ex, const FileEntry& f) {
-    if (!ex.transform || req.has_header("range")) return {};
-    return ex.transform->form_for(ex, f.content_type(), f.identity.size);
+std::string_view coded_form(const Request& req, const Response& res, const FileEntry& f) {
+    if (req.has_header("range")) return {};
+    return FileAnswer::coded_form(res, f.content_type(), f.identity.size);
 }
 
 // Sends the kept coded form of the file, with the headers the transform sets for it; false when the form cannot
 // be had, e.g. the body is not in memory (it then goes through the transform as it is sent).
-bool send_coded(Response& res, Exchange& ex, const FileEntry& f, std::string_view form) {
-    const std::string* coded = f.coded.get(f, form, *ex.transform);
-    if (!coded) return false;
-    std::unique_ptr<BodyTransform> t = std::move(ex.transform);  // the bytes are coded already
-    if (!t->begin(ex, static_cast<std::int64_t>(f.identity.size))) return false;
-    FileAnswer::send_whole(res, *coded);
-    return true;
+bool send_coded(Response& res, const FileEntry& f, std::string_view form) {
+    const std::string* coded = f.coded.get(f, form, res);
+    return coded && FileAnswer::send_coded(res, *coded, f.identity.size);
 }
 
 }  // namespace
 
 void send_file(Request& req, Response res, std::shared_ptr<const FileEntry> file) {
     const FileEntry& f = *file;
-    Exchange& ex = MiddlewareAccess::exchange(res);
-    const std::string_view form = coded_form(req, ex, f);
+    const std::string_view form = coded_form(req, res, f);
     const std::string form_etag = form.empty() ? std::string() : tagged_etag(f.etag, form);
     std::string joined[2];
     const ServeDecision d = decide_serve({f.identity.size, f.last_modified, form.empty() ? f.etag : form_etag},
@@ -198,7 +192,7 @@ void send_file(Request& req, Response res, std::shared_ptr<const FileEntry> file
         return;
     }
     FileAnswer::set_headers(res, f.content_headers());
-    if (!form.empty() && send_coded(res, ex, f, form)) return;
+    if (!form.empty() && send_coded(res, f, form)) return;
     if (d.status == 206) res.set("Content-Range", d.content_range());
     if (f.body && d.length <= kChunk) {  // one piece, Content-Length from its size (and no bytes for HEAD)
         FileAnswer::send_whole(res, std::string_view(*f.body).substr(static_cast<std::size_t>(d.offset),
