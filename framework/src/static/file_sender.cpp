@@ -25,12 +25,19 @@ std::atomic<int> file_read_delay_ms{0};
 namespace {
 
 constexpr std::size_t kChunk = 64 * 1024;
+// Disk reads grow from kChunk up to this while the kernel takes each one whole (a reader that keeps up), and halve
+// back towards kChunk when it does not: a fast reader costs few thread-pool round trips, a slow one little memory.
+constexpr std::size_t kMaxRead = 1024 * 1024;
+// A body up to this size is read from disk in one piece (a file just beyond the cache costs one round trip).
+constexpr std::size_t kWholeRead = kMaxRead + kChunk;
 
 // A body in flight, from the entry's bytes in memory or from a descriptor on its version. From memory, the kernel
 // takes what it can straight from the entry's bytes; the rest goes one chunk at a time through the socket's buffer,
-// the next once the connection has drained (backpressure). From disk, each chunk is read on libuv's thread pool
-// (a slow disk or a cold page cache never stalls the loop): the next read starts while the last chunk is being
-// sent, and waits for drain once more than that is queued, so at most about two chunks wait in user space.
+// the next once the connection has drained (backpressure). From disk, each read runs on libuv's thread pool (a slow
+// disk or a cold page cache never stalls the loop) into a buffer the kernel takes its bytes from directly; what it
+// does not take waits in the socket's queue by reference, not copied, and the next read waits for the drain. When
+// the kernel took it all (or, through TLS, less than two chunks wait as copies) the next read starts at once. So a
+// stream holds one read buffer, of at most kWholeRead bytes, and a reader slower than the disk gets kChunk reads.
 struct BodyStream : std::enable_shared_from_this<BodyStream> {
     Response res;
     std::shared_ptr<const FileEntry> file;
@@ -39,13 +46,16 @@ struct BodyStream : std::enable_shared_from_this<BodyStream> {
     std::uint64_t remaining;
     // Disk only: the read on the thread pool. While it runs, `reading` keeps the stream (and buf) alive.
     uv_work_t work{};
-    std::unique_ptr<char[]> buf;
+    std::shared_ptr<char[]> buf;  // shared with the socket while it sends from it
+    std::size_t buf_size = 0;
+    std::size_t read_size;  // the next read's size (before the end of the body cuts it)
     std::size_t want = 0;
     ssize_t got = 0;
     std::shared_ptr<BodyStream> reading;
 
     BodyStream(Response r, std::shared_ptr<const FileEntry> f, int descriptor, std::uint64_t from, std::uint64_t length)
-        : res(std::move(r)), file(std::move(f)), fd(descriptor), offset(from), remaining(length) {
+        : res(std::move(r)), file(std::move(f)), fd(descriptor), offset(from), remaining(length),
+          read_size(length <= kWholeRead ? static_cast<std::size_t>(length) : kChunk) {
         work.data = this;
     }
     ~BodyStream() {
@@ -79,9 +89,11 @@ struct BodyStream : std::enable_shared_from_this<BodyStream> {
             res.end();
             return false;
         }
-        // From disk the next read overlaps the send of the last chunk; from memory the next chunk is at hand.
+        // From disk the next read overlaps the send of the last one, unless the socket still sends from its buffer;
+        // from memory the next chunk is at hand.
+        const bool sending_buf = fd >= 0 && buf.use_count() > 1;
         const std::size_t pause_at = fd >= 0 ? 2 * kChunk : kChunk;
-        if (r == SendResult::Backpressure || res.buffered_amount() >= pause_at) {
+        if (r == SendResult::Backpressure || sending_buf || res.buffered_amount() >= pause_at) {
             res.on_drain([self = shared_from_this()] { self->pump(); });
             return false;
         }
@@ -90,8 +102,14 @@ struct BodyStream : std::enable_shared_from_this<BodyStream> {
 
     void read_next() {
         if (reading || !res.connected()) return;
-        if (!buf) buf = std::make_unique_for_overwrite<char[]>(kChunk);
-        want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, remaining));
+        want = static_cast<std::size_t>(std::min<std::uint64_t>(read_size, remaining));
+        // A new buffer when the last one is too small or much too large (a reader that fell behind gives its large
+        // buffer back), or (never after a drain) the socket still sends from it.
+        if (!buf || buf.use_count() > 1 || buf_size < want || buf_size >= 4 * read_size) {
+            buf.reset();
+            buf_size = want;
+            buf = std::make_shared_for_overwrite<char[]>(buf_size);
+        }
         uv_loop_t* loop = MiddlewareAccess::exchange(res).session->loop_core().uv();
         if (uv_queue_work(loop, &work, &BodyStream::read_on_pool, &BodyStream::after_read) != 0) {
             res.abort();
@@ -100,13 +118,15 @@ struct BodyStream : std::enable_shared_from_this<BodyStream> {
         reading = shared_from_this();
     }
 
-    // On a thread-pool thread: touches only fd, buf, want, offset and got, which the loop leaves alone meanwhile.
+    // On a thread-pool thread: touches only fd, the bytes of buf, want, offset and got, which the loop leaves alone
+    // meanwhile.
     static void read_on_pool(uv_work_t* w) {
         auto* s = static_cast<BodyStream*>(w->data);
         if (const int delay = file_read_delay_ms.load(std::memory_order_relaxed); delay > 0)
             std::this_thread::sleep_for(std::chrono::milliseconds(delay));
+        char* const to = s->buf.get();
         do {
-            s->got = ::pread(s->fd, s->buf.get(), s->want, static_cast<off_t>(s->offset));
+            s->got = ::pread(s->fd, to, s->want, static_cast<off_t>(s->offset));
         } while (s->got < 0 && errno == EINTR);
     }
 
@@ -117,8 +137,13 @@ struct BodyStream : std::enable_shared_from_this<BodyStream> {
             s->res.abort();
             return;
         }
-        const auto n = static_cast<std::size_t>(s->got);
-        if (s->sent(n, s->res.write(std::string_view(s->buf.get(), n)))) s->read_next();
+        const std::string_view bytes(s->buf.get(), static_cast<std::size_t>(s->got));
+        const std::size_t taken = FileAnswer::write_now(s->res, bytes);
+        const SendResult r = taken == bytes.size() ? SendResult::Queued
+                                                   : FileAnswer::write_kept(s->res, bytes.substr(taken), s->buf);
+        s->read_size = taken == bytes.size() ? std::min(2 * s->read_size, kMaxRead)
+                                             : std::max(s->read_size / 2, kChunk);
+        if (s->sent(bytes.size(), r)) s->read_next();
     }
 };
 
