@@ -31,13 +31,13 @@ constexpr std::size_t kMaxRead = 1024 * 1024;
 // A body up to this size is read from disk in one piece (a file just beyond the cache costs one round trip).
 constexpr std::size_t kWholeRead = kMaxRead + kChunk;
 
-// A body in flight, from the entry's bytes in memory or from a descriptor on its version. From memory, the kernel
-// takes what it can straight from the entry's bytes; the rest goes one chunk at a time through the socket's buffer,
-// the next once the connection has drained (backpressure). From disk, each read runs on libuv's thread pool (a slow
-// disk or a cold page cache never stalls the loop) into a buffer the kernel takes its bytes from directly; what it
-// does not take waits in the socket's queue by reference, not copied, and the next read waits for the drain. When
-// the kernel took it all (or, through TLS, less than two chunks wait as copies) the next read starts at once. So a
-// stream holds one read buffer, of at most kWholeRead bytes, and a reader slower than the disk gets kChunk reads.
+// A body in flight, from the entry's bytes in memory or from a descriptor on its version. Bytes at hand (the rest of
+// the entry's body, or what the last disk read left to send) go out as in-memory bytes do: as much as the kernel
+// takes now straight from them, then one chunk queued by reference (no copy; TLS copies to seal), the next once the
+// connection has drained (backpressure). From disk, each read runs on libuv's thread pool (a slow disk or a cold page
+// cache never stalls the loop); the next one starts at once when the kernel took all of the last (the socket holds
+// nothing of its buffer, and less than two chunks wait), else after the drain. So a stream holds one read buffer of
+// at most kWholeRead bytes, and the socket at most about a chunk of it.
 struct BodyStream : std::enable_shared_from_this<BodyStream> {
     Response res;
     std::shared_ptr<const FileEntry> file;
@@ -48,7 +48,9 @@ struct BodyStream : std::enable_shared_from_this<BodyStream> {
     uv_work_t work{};
     std::shared_ptr<char[]> buf;  // shared with the socket while it sends from it
     std::size_t buf_size = 0;
-    std::size_t read_size;  // the next read's size (before the end of the body cuts it)
+    std::size_t buf_at = 0, buf_end = 0;  // what the last read left to send
+    std::size_t read_size;                // the next read's size (before the end of the body cuts it)
+    bool waited = false;                  // the stream waited for a drain since the last read
     std::size_t want = 0;
     ssize_t got = 0;
     std::shared_ptr<BodyStream> reading;
@@ -64,18 +66,25 @@ struct BodyStream : std::enable_shared_from_this<BodyStream> {
     BodyStream(const BodyStream&) = delete;
     BodyStream& operator=(const BodyStream&) = delete;
 
+    std::string_view at_hand() const {
+        if (fd >= 0) return {buf.get() + buf_at, buf_end - buf_at};
+        return std::string_view(*file->body)
+            .substr(static_cast<std::size_t>(offset), static_cast<std::size_t>(remaining));
+    }
+
     void pump() {
-        if (fd >= 0) {
-            read_next();
-            return;
-        }
-        // In memory: as much as the kernel takes now, then one chunk through the socket's buffer per drain.
-        while (remaining > 0) {
-            const std::string_view rest = std::string_view(*file->body).substr(static_cast<std::size_t>(offset),
-                                                                               static_cast<std::size_t>(remaining));
-            const std::size_t n = FileAnswer::write_now(res, rest);
-            const std::string_view chunk = rest.substr(n, kChunk);
-            if (!sent(n + chunk.size(), chunk.empty() ? SendResult::Queued : res.write(chunk))) return;
+        for (;;) {
+            const std::string_view bytes = at_hand();
+            if (bytes.empty()) {  // from disk: all of the last read is handed over
+                read_next();
+                return;
+            }
+            const std::size_t n = FileAnswer::write_now(res, bytes);
+            const std::string_view chunk = bytes.substr(n, kChunk);
+            const SendResult r = chunk.empty() ? SendResult::Queued
+                                 : fd >= 0     ? FileAnswer::write_kept(res, chunk, buf)
+                                               : FileAnswer::write_kept(res, chunk, file);
+            if (!sent(n + chunk.size(), r)) return;
         }
     }
 
@@ -83,29 +92,35 @@ struct BodyStream : std::enable_shared_from_this<BodyStream> {
     bool sent(std::size_t n, SendResult r) {
         offset += n;
         remaining -= n;
+        if (fd >= 0) buf_at += n;
         if (r == SendResult::Closed) return false;
         if (remaining == 0) {
             res.on_drain(nullptr);
             res.end();
             return false;
         }
-        // From disk the next read overlaps the send of the last one, unless the socket still sends from its buffer;
-        // from memory the next chunk is at hand.
-        const bool sending_buf = fd >= 0 && buf.use_count() > 1;
-        const std::size_t pause_at = fd >= 0 ? 2 * kChunk : kChunk;
-        if (r == SendResult::Backpressure || sending_buf || res.buffered_amount() >= pause_at) {
+        // More bytes at hand while less than a chunk waits; the next read while the socket sends nothing from the
+        // buffer it would fill (and, through TLS, less than two chunks wait).
+        const bool more = r != SendResult::Backpressure &&
+                          (fd < 0 || buf_at < buf_end ? res.buffered_amount() < kChunk
+                                                      : buf.use_count() == 1 && res.buffered_amount() < 2 * kChunk);
+        if (!more) {
+            waited = true;
             res.on_drain([self = shared_from_this()] { self->pump(); });
-            return false;
         }
-        return true;
+        return more;
     }
 
     void read_next() {
         if (reading || !res.connected()) return;
+        // After the first: reads grow while the reader keeps up (no drain to wait for since the last one), and
+        // shrink when it does not.
+        if (buf) read_size = waited ? std::max(read_size / 2, kChunk) : std::min(2 * read_size, kMaxRead);
+        waited = false;
         want = static_cast<std::size_t>(std::min<std::uint64_t>(read_size, remaining));
         // A new buffer when the last one is too small or much too large (a reader that fell behind gives its large
         // buffer back), or (never after a drain) the socket still sends from it.
-        if (!buf || buf.use_count() > 1 || buf_size < want || buf_size >= 4 * read_size) {
+        if (!buf || buf.use_count() > 1 || buf_size < want || buf_size > 2 * read_size) {
             buf.reset();
             buf_size = want;
             buf = std::make_shared_for_overwrite<char[]>(buf_size);
@@ -137,13 +152,9 @@ struct BodyStream : std::enable_shared_from_this<BodyStream> {
             s->res.abort();
             return;
         }
-        const std::string_view bytes(s->buf.get(), static_cast<std::size_t>(s->got));
-        const std::size_t taken = FileAnswer::write_now(s->res, bytes);
-        const SendResult r = taken == bytes.size() ? SendResult::Queued
-                                                   : FileAnswer::write_kept(s->res, bytes.substr(taken), s->buf);
-        s->read_size = taken == bytes.size() ? std::min(2 * s->read_size, kMaxRead)
-                                             : std::max(s->read_size / 2, kChunk);
-        if (s->sent(bytes.size(), r)) s->read_next();
+        s->buf_at = 0;
+        s->buf_end = static_cast<std::size_t>(s->got);
+        s->pump();
     }
 };
 
