@@ -25,8 +25,8 @@ std::atomic<int> file_read_delay_ms{0};
 namespace {
 
 constexpr std::size_t kChunk = 64 * 1024;
-// Disk reads grow from kChunk up to this while the kernel takes each one whole (a reader that keeps up), and halve
-// back towards kChunk when it does not: a fast reader costs few thread-pool round trips, a slow one little memory.
+// Disk reads grow from kChunk up to this while the stream never waits for a drain (a reader that keeps up), and halve
+// back towards kChunk when it does: a fast reader costs few thread-pool round trips, a slow one little memory.
 constexpr std::size_t kMaxRead = 1024 * 1024;
 // A body up to this size is read from disk in one piece (a file just beyond the cache costs one round trip).
 constexpr std::size_t kWholeRead = kMaxRead + kChunk;
@@ -102,8 +102,8 @@ struct BodyStream : std::enable_shared_from_this<BodyStream> {
         // More bytes at hand while less than a chunk waits; the next read while the socket sends nothing from the
         // buffer it would fill (and, through TLS, less than two chunks wait).
         const bool more = r != SendResult::Backpressure &&
-                          (fd < 0 || buf_at < buf_end ? res.buffered_amount() < kChunk
-                                                      : buf.use_count() == 1 && res.buffered_amount() < 2 * kChunk);
+                          ((fd < 0 || buf_at < buf_end) ? res.buffered_amount() < kChunk
+                                                        : buf.use_count() == 1 && res.buffered_amount() < 2 * kChunk);
         if (!more) {
             waited = true;
             res.on_drain([self = shared_from_this()] { self->pump(); });
@@ -139,9 +139,8 @@ struct BodyStream : std::enable_shared_from_this<BodyStream> {
         auto* s = static_cast<BodyStream*>(w->data);
         if (const int delay = file_read_delay_ms.load(std::memory_order_relaxed); delay > 0)
             std::this_thread::sleep_for(std::chrono::milliseconds(delay));
-        char* const to = s->buf.get();
         do {
-            s->got = ::pread(s->fd, to, s->want, static_cast<off_t>(s->offset));
+            s->got = ::pread(s->fd, s->buf.get(), s->want, static_cast<off_t>(s->offset));
         } while (s->got < 0 && errno == EINTR);
     }
 
