@@ -1,8 +1,8 @@
 // duplex::compression through a real server: curl --compressed decodes every coding to the very bytes sent (res.send,
-// res.json, streams, static files), what is left alone stays alone (threshold, images, 206, HEAD, refused codings),
-// Vary is always there, static files keep one coded form per version with its own ETag and 304, precompressed
-// siblings are served as they are, and the hostile cases: 10,000 codings in Accept-Encoding, and a 100 MiB coded
-// stream to a client that reads slowly, with the server's memory measured while it runs.
+// res.json, streams, static files from memory and from disk), what is left alone stays alone (threshold, images,
+// 206, HEAD, refused codings), Vary is always there, static files keep one coded form per version with its own ETag
+// and 304, precompressed siblings are served as they are, and the hostile cases: 10,000 codings in Accept-Encoding,
+// and a 100 MiB coded stream to a client that reads slowly, with the server's memory measured while it runs.
 #include "support/content_decode.h"
 #include "support/proc_stats.h"
 #include "support/process.h"
@@ -50,11 +50,13 @@ struct Site {
     TempDir dir;
     std::string big = text_bytes(200 * 1024);
     std::string page = text_bytes(3000, 2);
+    std::string disk = text_bytes(1536 * 1024 + 1, 4);  // beyond the static cache: coded as it is read from disk
     ServerThread server;
     explicit Site(duplex::CompressionOptions options = {}, duplex::HttpOptions http = {})
         : server(
               [this, options](duplex::App& app, duplex::WsServer&) {
                   dir.write("index.html", page);
+                  dir.write("disk.txt", disk);
                   dir.write("photo.png", text_bytes(5000, 3));
                   dir.write("small.txt", "tiny\n");
                   app.use(duplex::compression(options));
@@ -133,7 +135,8 @@ TEST_CASE("curl --compressed: each coding decodes to the bytes sent, for send, j
     }();
     for (const char* coding : {"gzip", "deflate", "br"}) {
         for (const auto& target : std::vector<std::pair<std::string, std::string>>{
-                 {"/big", site.big}, {"/json", json_text}, {"/stream", site.big}, {"/index.html", site.page}}) {
+                 {"/big", site.big}, {"/json", json_text}, {"/stream", site.big}, {"/index.html", site.page},
+                 {"/disk.txt", site.disk}}) {
             const std::string& path = target.first;  // a plain reference: clang 14 cannot CAPTURE a binding
             const std::string& expected = target.second;
             CAPTURE(coding);

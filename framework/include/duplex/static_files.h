@@ -2,7 +2,8 @@
 /// duplex::serve_static: Express-style static files. index.html for directories, MIME types, ETag and
 /// Last-Modified with 304, Range with 206/416, HEAD, optional Cache-Control, dotfiles hidden. Never serves
 /// anything outside root: the path is percent-decoded and normalised, NUL and ".." escapes are refused, and
-/// symlinks are followed only when their target stays inside root. Large files are streamed in 64 KiB chunks
+/// symlinks are followed only when their target stays inside root. Files the cache does not hold are read on
+/// libuv's thread pool (one read up to 1 MiB + 64 KiB, else reads of 64 KiB to 1 MiB by the client's pace) and sent
 /// paced by the connection's backpressure.
 ///
 /// Cache: each middleware remembers the files it served (canonical path, validators, ready-made headers, and the
@@ -18,8 +19,8 @@
 /// Lifetime: the returned Middleware is a value; its copies share the canonical root, options and cache. The cache
 /// belongs to the middleware, not to the thread: its bounds are the middleware's options and its entries were
 /// checked against the middleware's root.
-/// Threads: loop thread only. File reads are synchronous: pread()s of at most 64 KiB each time the connection has
-/// drained, and a small file's whole body once per version, when the cache takes it. The first thread serving
+/// Threads: loop thread only. A small file's body (and a coded form kept with it) is read on the loop once per
+/// version, when the cache takes it; other reads run on libuv's thread pool. The first thread serving
 /// through the middleware owns the cache; a copy used on another loop's thread serves without it.
 #pragma once
 

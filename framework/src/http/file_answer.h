@@ -1,6 +1,6 @@
 // FileAnswer: what the static file sender does below the public Response API, and nothing more: set its ready-made
-// header lines, send a whole body from memory, hand bytes that stay put to the kernel without a copy, and send a
-// cached file's coded form (br, gzip, ...) in place of the body coding it on the fly, when a body transform
+// header lines, send a whole body from memory, hand bytes that stay put to the kernel without a copy, queue bytes
+// held by an owner (a file's read buffer) without a copy, and send a cached file's coded form (br, gzip, ...) in place of the body coding it on the fly, when a body transform
 // (compression) is installed on the response. Everything else it does through the Response like any handler; it never
 // sees the transform. Implemented with the Response (http/response.cpp).
 // Threads: loop thread only, like the Response; each call is a no-op on a finished response or a gone peer.
@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -23,6 +24,8 @@ public:
     static void send_whole(Response& res, std::string_view body);
     // Body bytes that stay valid (a cached file): how many the kernel took now; see write_body_now.
     static std::size_t write_now(Response& res, std::string_view bytes);
+    // Body bytes that owner keeps valid (a file's read buffer), queued without a copy; see write_body_kept.
+    static SendResult write_kept(Response& res, std::string_view bytes, const std::shared_ptr<const void>& owner);
 
     // The name of the form (e.g. "br") the response's body transform would make of a whole body of `size` bytes of
     // `content_type`, so that the sender can keep that form; "" when there is no transform or it would leave such

@@ -289,6 +289,11 @@ std::size_t HttpSession::write_now(Exchange& ex, std::string_view bytes) {
     return is_head(ex) && socket_ ? socket_->write_now(bytes) : 0;
 }
 
+void HttpSession::write_shared(Exchange& ex, std::string_view bytes, const std::shared_ptr<const void>& owner) {
+    if (is_head(ex) && socket_) socket_->write_shared(bytes, owner);
+    else ex.out.append(bytes);
+}
+
 void HttpSession::commit(Exchange& ex) {
     if (is_head(ex) && socket_) socket_->commit();
 }

@@ -45,6 +45,9 @@ public:
     void commit(Exchange& ex);
     // Socket::write_now for the exchange at the head of the pipeline; 0 for any other.
     std::size_t write_now(Exchange& ex, std::string_view bytes);
+    // Socket::write_shared for the exchange at the head of the pipeline (bytes held by owner, no copy when large);
+    // a copy into its own buffer for any other. Call commit() afterwards, as after sink().
+    void write_shared(Exchange& ex, std::string_view bytes, const std::shared_ptr<const void>& owner);
     void finished(Exchange& ex);
     std::size_t buffered_amount(const Exchange& ex) const;
     bool is_head(const Exchange& ex) const { return !queue_.empty() && queue_.front().get() == &ex; }

@@ -137,6 +137,10 @@ void FileAnswer::send_whole(Response& res, std::string_view body) { detail::send
 
 std::size_t FileAnswer::write_now(Response& res, std::string_view bytes) { return write_body_now(*res.ex_, bytes); }
 
+SendResult FileAnswer::write_kept(Response& res, std::string_view bytes, const std::shared_ptr<const void>& owner) {
+    return write_body_kept(*res.ex_, bytes, owner);
+}
+
 std::string_view FileAnswer::coded_form(const Response& res, std::string_view content_type, std::uint64_t size) {
     Exchange& ex = *res.ex_;
     return ex.transform ? ex.transform->form_for(ResponseHead(ex), content_type, size) : std::string_view();

@@ -262,6 +262,18 @@ std::size_t write_body_now(Exchange& ex, std::string_view bytes) {
     return n;
 }
 
+SendResult write_body_kept(Exchange& ex, std::string_view bytes, const std::shared_ptr<const void>& owner) {
+    if (!live(ex)) return SendResult::Closed;
+    if (ex.transform || ex.chunked || !ex.headers_sent) return write_chunk(ex, bytes);
+    HttpSession& s = *ex.session;
+    if (!ex.head_only && has_body_status(ex.status) && !bytes.empty()) {
+        s.write_shared(ex, bytes, owner);
+        ex.body_bytes += bytes.size();
+        s.commit(ex);
+    }
+    return s.buffered_amount(ex) > s.options().write_high_water ? SendResult::Backpressure : SendResult::Queued;
+}
+
 void end_response(Exchange& ex) {
     if (!live(ex)) return;
     if (!ex.headers_sent) {

@@ -10,6 +10,7 @@
 
 #include <functional>
 #include <initializer_list>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -42,6 +43,9 @@ SendResult write_chunk(Exchange& ex, std::string_view chunk);
 // into the socket's buffer. Returns how many the kernel took now; the caller sends the rest with write_chunk.
 // 0 when the exchange is not first in the pipeline, its body is chunked or absent, or the kernel is full.
 std::size_t write_body_now(Exchange& ex, std::string_view bytes);
+// Body bytes that owner keeps valid until the socket has handed them to the kernel (a file's read buffer): queued by
+// reference after what is queued (Socket::write_shared), or through write_chunk when the body is coded or chunked.
+SendResult write_body_kept(Exchange& ex, std::string_view bytes, const std::shared_ptr<const void>& owner);
 // End of a stream (or an empty response when nothing was sent); finishes.
 void end_response(Exchange& ex);
 // A short text/plain error answer ("<status> <reason>" style body); finishes. Used by the session and the

@@ -24,12 +24,19 @@ std::atomic<int> file_read_delay_ms{0};
 namespace {
 
 constexpr std::size_t kChunk = 64 * 1024;
+// Disk reads grow from kChunk up to this while the stream never waits for a drain (a reader that keeps up), and halve
+// back towards kChunk when it does: a fast reader costs few thread-pool round trips, a slow one little memory.
+constexpr std::size_t kMaxRead = 1024 * 1024;
+// A body up to this size is read from disk in one piece (a file just beyond the cache costs one round trip).
+constexpr std::size_t kWholeRead = kMaxRead + kChunk;
 
-// A body in flight, from the entry's bytes in memory or from a descriptor on its version. From memory, the kernel
-// takes what it can straight from the entry's bytes; the rest goes one chunk at a time through the socket's buffer,
-// the next once the connection has drained (backpressure). From disk, each chunk is read on libuv's thread pool
-// (a slow disk or a cold page cache never stalls the loop): the next read starts while the last chunk is being
-// sent, and waits for drain once more than that is queued, so at most about two chunks wait in user space.
+// A body in flight, from the entry's bytes in memory or from a descriptor on its version. Bytes at hand (the rest of
+// the entry's body, or what the last disk read left to send) go out as in-memory bytes do: as much as the kernel
+// takes now straight from them, then one chunk queued by reference (no copy; TLS copies to seal), the next once the
+// connection has drained (backpressure). From disk, each read runs on libuv's thread pool (a slow disk or a cold page
+// cache never stalls the loop); the next one starts at once when the kernel took all of the last (the socket holds
+// nothing of its buffer, and less than two chunks wait), else after the drain. So a stream holds one read buffer of
+// at most kWholeRead bytes, and the socket at most about a chunk of it.
 struct BodyStream : std::enable_shared_from_this<BodyStream> {
     Response res;
     std::shared_ptr<const FileEntry> file;
@@ -38,13 +45,18 @@ struct BodyStream : std::enable_shared_from_this<BodyStream> {
     std::uint64_t remaining;
     // Disk only: the read on the thread pool. While it runs, `reading` keeps the stream (and buf) alive.
     uv_work_t work{};
-    std::unique_ptr<char[]> buf;
+    std::shared_ptr<char[]> buf;  // shared with the socket while it sends from it
+    std::size_t buf_size = 0;
+    std::size_t buf_at = 0, buf_end = 0;  // what the last read left to send
+    std::size_t read_size;                // the next read's size (before the end of the body cuts it)
+    bool waited = false;                  // the stream waited for a drain since the last read
     std::size_t want = 0;
     ssize_t got = 0;
     std::shared_ptr<BodyStream> reading;
 
     BodyStream(Response r, std::shared_ptr<const FileEntry> f, int descriptor, std::uint64_t from, std::uint64_t length)
-        : res(std::move(r)), file(std::move(f)), fd(descriptor), offset(from), remaining(length) {
+        : res(std::move(r)), file(std::move(f)), fd(descriptor), offset(from), remaining(length),
+          read_size(length <= kWholeRead ? static_cast<std::size_t>(length) : kChunk) {
         work.data = this;
     }
     ~BodyStream() {
@@ -53,18 +65,25 @@ struct BodyStream : std::enable_shared_from_this<BodyStream> {
     BodyStream(const BodyStream&) = delete;
     BodyStream& operator=(const BodyStream&) = delete;
 
+    std::string_view at_hand() const {
+        if (fd >= 0) return {buf.get() + buf_at, buf_end - buf_at};
+        return std::string_view(*file->body)
+            .substr(static_cast<std::size_t>(offset), static_cast<std::size_t>(remaining));
+    }
+
     void pump() {
-        if (fd >= 0) {
-            read_next();
-            return;
-        }
-        // In memory: as much as the kernel takes now, then one chunk through the socket's buffer per drain.
-        while (remaining > 0) {
-            const std::string_view rest = std::string_view(*file->body).substr(static_cast<std::size_t>(offset),
-                                                                               static_cast<std::size_t>(remaining));
-            const std::size_t n = FileAnswer::write_now(res, rest);
-            const std::string_view chunk = rest.substr(n, kChunk);
-            if (!sent(n + chunk.size(), chunk.empty() ? SendResult::Queued : res.write(chunk))) return;
+        for (;;) {
+            const std::string_view bytes = at_hand();
+            if (bytes.empty()) {  // from disk: all of the last read is handed over
+                read_next();
+                return;
+            }
+            const std::size_t n = FileAnswer::write_now(res, bytes);
+            const std::string_view chunk = bytes.substr(n, kChunk);
+            const SendResult r = chunk.empty() ? SendResult::Queued
+                                 : fd >= 0     ? FileAnswer::write_kept(res, chunk, buf)
+                                               : FileAnswer::write_kept(res, chunk, file);
+            if (!sent(n + chunk.size(), r)) return;
         }
     }
 
@@ -72,25 +91,39 @@ struct BodyStream : std::enable_shared_from_this<BodyStream> {
     bool sent(std::size_t n, SendResult r) {
         offset += n;
         remaining -= n;
+        if (fd >= 0) buf_at += n;
         if (r == SendResult::Closed) return false;
         if (remaining == 0) {
             res.on_drain(nullptr);
             res.end();
             return false;
         }
-        // From disk the next read overlaps the send of the last chunk; from memory the next chunk is at hand.
-        const std::size_t pause_at = fd >= 0 ? 2 * kChunk : kChunk;
-        if (r == SendResult::Backpressure || res.buffered_amount() >= pause_at) {
+        // More bytes at hand while less than a chunk waits; the next read while the socket sends nothing from the
+        // buffer it would fill (and, through TLS, less than two chunks wait).
+        const bool more = r != SendResult::Backpressure &&
+                          ((fd < 0 || buf_at < buf_end) ? res.buffered_amount() < kChunk
+                                                        : buf.use_count() == 1 && res.buffered_amount() < 2 * kChunk);
+        if (!more) {
+            waited = true;
             res.on_drain([self = shared_from_this()] { self->pump(); });
-            return false;
         }
-        return true;
+        return more;
     }
 
     void read_next() {
         if (reading || !res.connected()) return;
-        if (!buf) buf = std::make_unique_for_overwrite<char[]>(kChunk);
-        want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, remaining));
+        // After the first: reads grow while the reader keeps up (no drain to wait for since the last one), and
+        // shrink when it does not.
+        if (buf) read_size = waited ? std::max(read_size / 2, kChunk) : std::min(2 * read_size, kMaxRead);
+        waited = false;
+        want = static_cast<std::size_t>(std::min<std::uint64_t>(read_size, remaining));
+        // A new buffer when the last one is too small or much too large (a reader that fell behind gives its large
+        // buffer back), or (never after a drain) the socket still sends from it.
+        if (!buf || buf.use_count() > 1 || buf_size < want || buf_size > 2 * read_size) {
+            buf.reset();
+            buf_size = want;
+            buf = std::make_shared_for_overwrite<char[]>(buf_size);
+        }
         uv_loop_t* loop = MiddlewareAccess::loop(res)->uv();  // connected: checked above
         if (uv_queue_work(loop, &work, &BodyStream::read_on_pool, &BodyStream::after_read) != 0) {
             res.abort();
@@ -99,7 +132,8 @@ struct BodyStream : std::enable_shared_from_this<BodyStream> {
         reading = shared_from_this();
     }
 
-    // On a thread-pool thread: touches only fd, buf, want, offset and got, which the loop leaves alone meanwhile.
+    // On a thread-pool thread: touches only fd, the bytes of buf, want, offset and got, which the loop leaves alone
+    // meanwhile.
     static void read_on_pool(uv_work_t* w) {
         auto* s = static_cast<BodyStream*>(w->data);
         if (const int delay = file_read_delay_ms.load(std::memory_order_relaxed); delay > 0)
@@ -116,8 +150,9 @@ struct BodyStream : std::enable_shared_from_this<BodyStream> {
             s->res.abort();
             return;
         }
-        const auto n = static_cast<std::size_t>(s->got);
-        if (s->sent(n, s->res.write(std::string_view(s->buf.get(), n)))) s->read_next();
+        s->buf_at = 0;
+        s->buf_end = static_cast<std::size_t>(s->got);
+        s->pump();
     }
 };
 
