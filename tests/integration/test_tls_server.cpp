@@ -15,7 +15,6 @@
 #include <doctest/doctest.h>
 #include <uv.h>
 
-#include <csignal>
 #include <cstdlib>
 #include <fstream>
 #include <sstream>
@@ -219,46 +218,5 @@ TEST_CASE("listen() with a certificate it cannot use fails, naming the file and 
           UV_EINVAL);
     CHECK(wss.listen_error().find(pki.other_host.key_file) != std::string::npos);
     CHECK(wss.listen_error().find("key values mismatch") != std::string::npos);
-}
-}
-
-TEST_SUITE("tls") {
-TEST_CASE("demo --tls-cert/--tls-key: https and wss, curl and wscat trust make-cert.sh's CA, SIGHUP reloads") {
-    if (!have_program("curl")) DUPLEX_SKIP("curl not found");
-    TempDir certs;
-    auto [made, made_out] = run_command({source_root() + "/apps/demo/make-cert.sh", certs.path()}, 30s, true);
-    REQUIRE(made == 0);
-    const std::string demo = build_root() + "/apps/demo/demo", ca = certs.path() + "/ca.pem";
-    const std::string cert = certs.path() + "/cert.pem", key = certs.path() + "/key.pem";
-    auto [alone, alone_out] = run_command({demo, "--tls-cert", cert}, 10s, true);
-    CHECK(alone == 2);
-    CHECK(alone_out.find("--tls-cert and --tls-key go together") != std::string::npos);
-    auto [bad, bad_out] = run_command({demo, "--http-port", "0", "--ws-port", "0", "--tls-cert", cert, "--tls-key",
-                                       certs.path() + "/missing.pem"}, 10s, true);
-    CHECK(bad == 2);
-    CHECK(bad_out.find("missing.pem': No such file or directory") != std::string::npos);
-
-    Process p({demo, "--http-port", "0", "--ws-port", "0", "--quiet", "--static", source_root() + "/static",
-               "--tls-cert", cert, "--tls-key", key}, true);
-    auto http = p.read_line(10s), ws = p.read_line(10s);
-    REQUIRE(http);
-    REQUIRE(ws);
-    CHECK(http->find("HTTP listening on https://127.0.0.1:") == 0);
-    CHECK(ws->find("WebSocket listening on wss://127.0.0.1:") == 0);
-    const std::string http_port = http->substr(http->rfind(':') + 1), ws_port = ws->substr(ws->rfind(':') + 1);
-    auto [rc, body] = run_command({"curl", "-sS", "--max-time", "10", "--cacert", ca,
-                                   "https://localhost:" + http_port + "/api/hello/tls"}, 20s, true);
-    CHECK(rc == 0);
-    CHECK(body == "{\"hello\":\"tls\"}");
-    auto [wrc, wout] = run_command({build_root() + "/apps/wscat/wscat", "--ca", ca, "-x", "over wss", "-w", "0.5",
-                                    "wss://127.0.0.1:" + ws_port + "/echo"}, 20s, true);
-    CHECK(wrc == 0);
-    CHECK(wout.find("over wss") != std::string::npos);
-    p.signal(SIGHUP);
-    auto reloaded = p.read_line(10s);
-    REQUIRE(reloaded);
-    CHECK(*reloaded == "demo: TLS certificate reloaded");
-    p.signal(SIGINT);
-    CHECK(p.wait(10s) == 0);
 }
 }
