@@ -49,16 +49,19 @@ function draw({ outDir, workloads, servers, summaries }) {
   const rated = workloads.filter((w) => !w.lowerIsBetter);
   const hasAny = (rows) => rows.some((r) => r.slice(1).some((v) => !missing(v)));
 
+  // gnuplot draws no histogram at all when one series has no point: a server measured on none of these rows
+  // (socket.io + redis runs only the Redis rows) gets no series.
+  const plotted = servers.filter((s) => rated.some((w) => !missing(get(w.id, s.id).median)));
   const throughputRows = rated.map((w) =>
-    [label(w), ...servers.flatMap((s) => [get(w.id, s.id).median, get(w.id, s.id).min, get(w.id, s.id).max])]);
-  const cpuRows = rated.map((w) => [label(w), ...servers.map((s) => get(w.id, s.id).cpuUsPerOp)]);
+    [label(w), ...plotted.flatMap((s) => [get(w.id, s.id).median, get(w.id, s.id).min, get(w.id, s.id).max])]);
+  const cpuRows = rated.map((w) => [label(w), ...plotted.map((s) => get(w.id, s.id).cpuUsPerOp)]);
   const memoryRows = servers.map((s) => [quote(s.label), get('ws_idle_10k', s.id).median]);
 
   const jobs = [
     { title: 'Throughput per workload (log scale)', file: 'throughput.png', rows: throughputRows,
-      body: (data) => clustered({ data, ylabel: 'operations/s', servers, errorbars: true }) },
+      body: (data) => clustered({ data, ylabel: 'operations/s', servers: plotted, errorbars: true }) },
     { title: 'Server CPU time per operation (log scale)', file: 'cpu_per_op.png', rows: cpuRows,
-      body: (data) => clustered({ data, ylabel: 'server CPU µs per operation', servers, errorbars: false }) },
+      body: (data) => clustered({ data, ylabel: 'server CPU µs per operation', servers: plotted, errorbars: false }) },
     { title: 'Memory per idle WebSocket connection', file: 'memory.png', rows: memoryRows,
       body: (data) => [
         'set ylabel "resident anonymous bytes per connection (RssAnon)"',
