@@ -1,7 +1,7 @@
 // BodyTransform: a rewrite of a response body on its way out (a content coding), installed on an Exchange by a
-// middleware before the head is written (MiddlewareAccess::set_transform). The response writer asks it once, right before serializing the head,
-// whether it takes the body (begin), then hands it every body byte (apply). An Exchange without one pays a single
-// null check.
+// middleware before the head is written (MiddlewareAccess::set_transform). The response writer asks it once, right
+// before serializing the head, whether it takes the body (begin), then hands it every body byte (apply). An Exchange
+// without one pays a single null check.
 //
 // Lifetime: owned by the Exchange (unique_ptr), dropped when it declines, when the body has ended, and when the
 // exchange is reset for the next request. Threads: loop thread only, like the Exchange.

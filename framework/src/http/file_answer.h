@@ -1,8 +1,9 @@
 // FileAnswer: what the static file sender does below the public Response API, and nothing more: set its ready-made
 // header lines, send a whole body from memory, hand bytes that stay put to the kernel without a copy, queue bytes
-// held by an owner (a file's read buffer) without a copy, and send a cached file's coded form (br, gzip, ...) in place of the body coding it on the fly, when a body transform
-// (compression) is installed on the response. Everything else it does through the Response like any handler; it never
-// sees the transform. Implemented with the Response (http/response.cpp).
+// held by an owner (a file's read buffer) without a copy, and send a cached file's coded form (br, gzip, ...) in
+// place of the body coding it on the fly, when a body transform (compression) is installed on the response.
+// Everything else it does through the Response like any handler; it never sees the transform. Implemented with the
+// Response (http/response.cpp).
 // Threads: loop thread only, like the Response; each call is a no-op on a finished response or a gone peer.
 #pragma once
 

@@ -113,6 +113,11 @@ void write_head(Exchange& ex, std::string& out, std::int64_t content_length) {
 
 bool live(const Exchange& ex) { return ex.session && !ex.finished; }
 
+// What a body write tells the handler: wait for drain above the connection's high-water mark.
+SendResult send_state(const HttpSession& s, const Exchange& ex) {
+    return s.buffered_amount(ex) > s.options().write_high_water ? SendResult::Backpressure : SendResult::Queued;
+}
+
 // The head of a streamed answer: a transform installed on the exchange takes the body or is dropped first.
 void write_stream_head(Exchange& ex, std::string& out) {
     if (ex.transform) {
@@ -246,7 +251,7 @@ SendResult write_chunk(Exchange& ex, std::string_view chunk) {
         ex.body_bytes += chunk.size();
     }
     s.commit(ex);
-    return s.buffered_amount(ex) > s.options().write_high_water ? SendResult::Backpressure : SendResult::Queued;
+    return send_state(s, ex);
 }
 
 std::size_t write_body_now(Exchange& ex, std::string_view bytes) {
@@ -271,7 +276,7 @@ SendResult write_body_kept(Exchange& ex, std::string_view bytes, const std::shar
         ex.body_bytes += bytes.size();
         s.commit(ex);
     }
-    return s.buffered_amount(ex) > s.options().write_high_water ? SendResult::Backpressure : SendResult::Queued;
+    return send_state(s, ex);
 }
 
 void end_response(Exchange& ex) {
